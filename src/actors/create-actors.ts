@@ -1,0 +1,24 @@
+import { fromPromise } from 'xstate';
+import type { StageReport } from '../checks/types.js';
+import { resolveStage } from '../lessons/graph.js';
+import type { Lessons } from '../lessons/types.js';
+import type { StageOps } from './stage-ops.js';
+
+/** The one bridge from the machine to effects: `labMachine.provide({ actors: createActors(...) })`. */
+export function createActors(lessons: Lessons, ops: StageOps) {
+  const stage = (id: string) => resolveStage(lessons, id);
+  return {
+    prepareStage: fromPromise<void, { stageId: string }>(({ input, signal }) => ops.prepare(stage(input.stageId), signal)),
+    runStep: fromPromise<{ exitCode: number; durationMs: number; cancelled: boolean }, { stageId: string; index: number }>(async ({ input, signal }) => {
+      const step = stage(input.stageId).steps[input.index];
+      if (!step) throw new Error(`stage ${input.stageId} has no step ${input.index + 1}`);
+      const { exitCode, durationMs, cancelled } = await ops.runCommand(step.command, signal);
+      return { exitCode, durationMs, cancelled };
+    }),
+    runChecks: fromPromise<StageReport, { stageId: string }>(({ input }) => ops.check(stage(input.stageId))),
+    solveStage: fromPromise<void, { stageId: string }>(({ input, signal }) => ops.solve(stage(input.stageId), signal)),
+    resetStage: fromPromise<void, { stageId: string }>(async ({ input, signal }) => {
+      await ops.reset(stage(input.stageId), signal);
+    }),
+  };
+}

@@ -1,0 +1,62 @@
+import { runStageChecks } from '../checks/run-checks.js';
+import type { ObserveContext, StageReport } from '../checks/types.js';
+import { LabError } from '../errors.js';
+import type { Stage } from '../lessons/types.js';
+import type { DockerClient, RemovedResources } from '../runtime/docker.js';
+import { LABEL_STAGE, MANAGED_FILTER } from '../runtime/labels.js';
+import type { CommandResult, Shell } from '../runtime/shell.js';
+import type { ActivityFeed } from './activity.js';
+
+/** A command of a stage's setup, solve or cleanup list that failed. */
+export class StageCommandError extends LabError {
+  readonly exitCode = 1;
+  constructor(readonly result: CommandResult) {
+    super(`\`${result.command}\` exited with code ${result.exitCode}.`, 'Read its output above; `lab doctor` checks the engine and images.');
+  }
+}
+
+export interface StageOpsDeps {
+  shell: Shell;
+  docker: DockerClient;
+  observe: ObserveContext;
+  feed: ActivityFeed;
+  /** Where commands run: the lab's folder, as if the learner typed them there. */
+  cwd: string;
+}
+
+/** The effects a stage has, shared by the CLI commands and the TUI's actors. */
+export function createStageOps({ shell, docker, observe, feed, cwd }: StageOpsDeps) {
+  async function runCommand(command: string, signal?: AbortSignal): Promise<CommandResult> {
+    feed.emit({ type: 'command.started', command });
+    const result = await shell.run(command, { cwd, signal, onOutput: (text) => feed.emit({ type: 'command.output', text }) });
+    feed.emit({ type: 'command.exited', command, exitCode: result.exitCode, durationMs: result.durationMs, cancelled: result.cancelled });
+    return result;
+  }
+
+  async function runAll(commands: string[], signal?: AbortSignal): Promise<void> {
+    for (const command of commands) {
+      const result = await runCommand(command, signal);
+      if (result.cancelled) return;
+      if (result.exitCode !== 0) throw new StageCommandError(result);
+    }
+  }
+
+  return {
+    runCommand,
+    prepare: (stage: Stage, signal?: AbortSignal) => runAll(stage.setup, signal),
+    /** What a learner would do: the setup, then the solution, in order. */
+    solve: (stage: Stage, signal?: AbortSignal) => runAll([...stage.setup, ...stage.solve], signal),
+    check: (stage: Stage): Promise<StageReport> =>
+      runStageChecks(stage, observe, (result, index) => feed.emit({ type: 'check.finished', index, result })),
+    /** The stage's cleanup commands, then whatever still carries its stage label. */
+    async reset(stage: Stage, signal?: AbortSignal): Promise<RemovedResources> {
+      await docker.ping();
+      await runAll(stage.cleanup, signal);
+      return docker.removeByLabel([MANAGED_FILTER, `${LABEL_STAGE}=${stage.id}`]);
+    },
+    /** Everything the lab made, by label only. */
+    resetAll: async (): Promise<RemovedResources> => docker.removeByLabel([MANAGED_FILTER]),
+  };
+}
+
+export type StageOps = ReturnType<typeof createStageOps>;

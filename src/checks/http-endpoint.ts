@@ -1,0 +1,50 @@
+import type { PortBinding } from '../runtime/docker.js';
+import type { HttpOutcome } from '../runtime/http.js';
+import { fail, pass, warn, type CheckModule } from './types.js';
+
+export interface HttpFacts {
+  running: boolean;
+  exists: boolean;
+  binding?: PortBinding;
+  outcome?: HttpOutcome;
+}
+
+const LOOPBACK = '127.0.0.1';
+
+export const httpEndpoint: CheckModule<'http', HttpFacts> = {
+  kind: 'http',
+
+  async observe(spec, { docker, http }) {
+    const container = await docker.inspectContainer(spec.container);
+    if (!container) return { exists: false, running: false };
+    const bindings = container.ports.filter((port) => port.containerPort === spec.port);
+    const binding = bindings.find((port) => port.hostIp === LOOPBACK) ?? bindings.find((port) => ['0.0.0.0', ''].includes(port.hostIp));
+    if (!container.running || !binding) return { exists: true, running: container.running, ...(binding ? { binding } : {}) };
+    const outcome = await http.request(`http://${LOOPBACK}:${binding.hostPort}${spec.path}`);
+    return { exists: true, running: true, binding, outcome };
+  },
+
+  settling: ({ running, binding, outcome }) => running && binding !== undefined && outcome?.ok === false,
+
+  judge(spec, { exists, running, binding, outcome }) {
+    const name = spec.container;
+    if (!exists || !running) return fail(`${name} is not running, so ${spec.path} cannot answer.`, `\`docker ps -a --filter name=${name}\` shows its state.`);
+    if (!binding) {
+      return fail(`Port ${spec.port} of ${name} is not published.`, `Run it with \`-p ${LOOPBACK}:${spec.port}:${spec.port}\`; \`docker port ${name}\` shows what is published.`);
+    }
+    const url = `http://${LOOPBACK}:${binding.hostPort}${spec.path}`;
+    if (!outcome || !outcome.ok) {
+      return fail(`${url} does not answer${outcome ? ` (${outcome.error})` : ''}.`, `\`docker logs ${name}\` shows whether the service started.`);
+    }
+    if (outcome.status !== spec.status) {
+      return fail(`${url} answered ${outcome.status}, not ${spec.status}.`, `\`curl -i ${url}\` shows the whole answer.`);
+    }
+    if (spec.contains && !outcome.body.includes(spec.contains)) {
+      return fail(`${url} answered without "${spec.contains}".`, `\`curl ${url}\` shows what it says.`);
+    }
+    if (binding.hostIp !== LOOPBACK) {
+      return warn(`${url} answers, but port ${spec.port} is published on every interface.`, `Publish it on loopback only: \`-p ${LOOPBACK}:${spec.port}:${spec.port}\`.`);
+    }
+    return pass(`${url} answers ${outcome.status}${spec.contains ? ` with "${spec.contains}"` : ''}.`);
+  },
+};

@@ -1,0 +1,57 @@
+import { join, resolve } from 'node:path';
+import { createActivityFeed, type ActivityFeed } from '../actors/activity.js';
+import { createStageOps, type StageOps } from '../actors/stage-ops.js';
+import { loadLessons } from '../lessons/load.js';
+import type { Lessons } from '../lessons/types.js';
+import { createProgressStore, type ProgressStore } from '../progress/store.js';
+import { createDockerClient, type DockerClient } from '../runtime/docker.js';
+import { createHttpClient, type HttpClient } from '../runtime/http.js';
+import { packageRoot } from '../runtime/paths.js';
+import { createShell, type Shell } from '../runtime/shell.js';
+import { createOutput, type Output } from './output.js';
+
+export interface GlobalOptions {
+  lessons?: string;
+}
+
+/** Everything a command may need, built lazily so `lab list` never touches Docker. */
+export interface CommandContext {
+  out: Output;
+  root: string;
+  lessons(): Lessons;
+  docker(): DockerClient;
+  shell(): Shell;
+  http(): HttpClient;
+  store(): ProgressStore;
+  feed: ActivityFeed;
+  ops(): StageOps;
+  /** Aborted on Ctrl-C so running commands stop cleanly. */
+  signal: AbortSignal;
+}
+
+export function lessonsDir(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(options.lessons ?? env.LAB_LESSONS_DIR ?? join(packageRoot, 'lessons'));
+}
+
+export function createContext(options: GlobalOptions, signal: AbortSignal): CommandContext {
+  const once = <T>(make: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => (value ??= make());
+  };
+  const feed = createActivityFeed();
+  const docker = once(() => createDockerClient());
+  const shell = once(() => createShell());
+  const http = once(() => createHttpClient());
+  return {
+    out: createOutput(),
+    root: packageRoot,
+    lessons: once(() => loadLessons(lessonsDir(options))),
+    docker,
+    shell,
+    http,
+    store: once(() => createProgressStore()),
+    feed,
+    ops: once(() => createStageOps({ shell: shell(), docker: docker(), observe: { docker: docker(), http: http() }, feed, cwd: packageRoot })),
+    signal,
+  };
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError, type ExitCode } from '../errors.js';
+import { packageRoot } from '../runtime/paths.js';
+import { checkCommand } from './commands/check.js';
+import { doctorCommand } from './commands/doctor.js';
+import { imagesBuildCommand } from './commands/images.js';
+import { resetCommand } from './commands/reset.js';
+import { solveCommand } from './commands/solve.js';
+import { listCommand, statusCommand } from './commands/stages.js';
+import { tuiCommand } from './commands/tui.js';
+import { createContext, type CommandContext } from './context.js';
+import { handleError } from './handle-error.js';
+import { createOutput } from './output.js';
+
+const version = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Builds the command tree; each action returns an exit code or throws, and `main` owns the exit. */
+export function buildProgram(context: () => CommandContext, exit: (code: ExitCode) => void): Command {
+  const program = new Command('lab')
+    .description('A terminal lab: scale a service with Docker for real, stage by stage, and prove each stage works.')
+    .version(version, '-v, --version')
+    .addOption(new Option('--lessons <dir>', 'use the lessons in DIR instead of the built-in track').env('LAB_LESSONS_DIR'))
+    .option('--presenter', 'show presenter notes and the large topology view')
+    .exitOverride()
+    .showHelpAfterError('(run `lab --help` for the list of commands)')
+    .argument('[command]')
+    .action(async (command: string | undefined, options: { presenter?: boolean }) => {
+      if (command) throw new UsageError(`unknown command '${command}'.`, 'Run `lab --help` for the list of commands.');
+      exit(await tuiCommand(context(), options));
+    });
+
+  const run = (work: (ctx: CommandContext) => ExitCode | Promise<ExitCode>) => async () => exit(await work(context()));
+
+  program.command('list').description('list the stages of the track').action(run((ctx) => listCommand(ctx)));
+  program
+    .command('status')
+    .description('show progress through the track')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }) => run((ctx) => statusCommand(ctx, options))());
+  program
+    .command('check [stage]')
+    .description('check a stage (default: the current one); exit 0 pass, 1 fail')
+    .option('--json', 'machine-readable output')
+    .action((stage: string | undefined, options: { json?: boolean }) => run((ctx) => checkCommand(ctx, stage, options))());
+  program
+    .command('solve [stage]')
+    .description("run a stage's setup and solution, then check it")
+    .action((stage: string | undefined) => run((ctx) => solveCommand(ctx, stage))());
+  program
+    .command('goto <stage>')
+    .description('open the lab at a stage')
+    .action((stage: string) => run((ctx) => tuiCommand(ctx, { open: stage }))());
+  program
+    .command('reset [stage]')
+    .description("undo a stage's containers and progress, or everything the lab made with --all")
+    .option('--all', 'remove every container, network and volume the lab made (by label) and clear progress')
+    .action((stage: string | undefined, options: { all?: boolean }) => run((ctx) => resetCommand(ctx, stage, options))());
+  program.command('doctor').description('check the engine, images and ports the track needs').action(run((ctx) => doctorCommand(ctx)));
+  const images = program.command('images').description('build the images the track needs');
+  images
+    .command('build')
+    .description('build every lab image (cached)')
+    .option('--offline', 'make the Debian base locally with debootstrap instead of pulling it')
+    .action((options: { offline?: boolean }) => run((ctx) => imagesBuildCommand(ctx, options))());
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const controller = new AbortController();
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    controller.abort();
+  });
+  let context: CommandContext | undefined;
+  const getContext = () => (context ??= createContext(program.opts(), controller.signal));
+  let code: ExitCode = 0;
+  const program = buildProgram(getContext, (exitCode) => {
+    code = exitCode;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    code = error instanceof CommanderError ? (error.exitCode === 0 ? 0 : 2) : handleError(error, context?.out ?? createOutput());
+  }
+  process.exitCode = interrupted && code === 0 ? 130 : code;
+}
+
+await main(process.argv);

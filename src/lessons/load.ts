@@ -1,0 +1,70 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { ZodError } from 'zod';
+import { LessonError } from '../errors.js';
+import { orderStages } from './graph.js';
+import { stageSchema } from './schema.js';
+import { parseSteps } from './steps.js';
+import type { Lessons, Stage } from './types.js';
+
+const FOLDER = /^(\d+)-([a-z0-9-]+)$/;
+
+/** The only reads of lesson folders: every `NN-slug/` under `dir`, validated and in graph order. */
+export function loadLessons(dir: string): Lessons {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new LessonError(dir, '(folder)', 'is not a folder of lessons');
+  }
+  const folders = readdirSync(dir).filter((name) => FOLDER.test(name) && statSync(join(dir, name)).isDirectory());
+  if (folders.length === 0) {
+    throw new LessonError(dir, '(folder)', 'holds no lesson folders named like "01-single-host"');
+  }
+  const stages = folders.map((folder) => loadStage(dir, folder));
+  const seen = new Map<string, string>();
+  for (const stage of stages) {
+    const other = seen.get(stage.id);
+    if (other) throw new LessonError(`${stage.dir}/stage.yaml`, 'id', `"${stage.id}" is also the id of ${other}`);
+    seen.set(stage.id, stage.dir);
+  }
+  return { dir, stages: orderStages(stages) };
+}
+
+function loadStage(root: string, folder: string): Stage {
+  const dir = join(root, folder);
+  const shown = relative(process.cwd(), dir) || dir;
+  const yamlFile = join(dir, 'stage.yaml');
+  const markdownFile = join(dir, 'lesson.md');
+  if (!existsSync(yamlFile)) throw new LessonError(`${shown}/stage.yaml`, '(file)', 'is missing');
+  if (!existsSync(markdownFile)) throw new LessonError(`${shown}/lesson.md`, '(file)', 'is missing');
+
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(yamlFile, 'utf8'));
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}` : '(syntax)';
+    throw new LessonError(`${shown}/stage.yaml`, where, `is not valid YAML: ${firstLine(error)}`);
+  }
+  const parsed = stageSchema.safeParse(raw);
+  if (!parsed.success) {
+    const { field, message } = describeZodError(parsed.error);
+    throw new LessonError(`${shown}/stage.yaml`, field, message);
+  }
+  const markdown = readFileSync(markdownFile, 'utf8');
+  const number = Number(FOLDER.exec(folder)![1]);
+  return { ...parsed.data, number, dir: shown, markdown, steps: parseSteps(markdown) };
+}
+
+/** The first problem zod found, as a dotted field path (`checks[2].container`) and a message. */
+export function describeZodError(error: ZodError): { field: string; message: string } {
+  const issue = error.issues[0];
+  if (!issue) return { field: '(root)', message: 'is invalid' };
+  const field = issue.path.reduce<string>(
+    (path, key) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${String(key)}` : String(key)),
+    '',
+  );
+  return { field: field || '(root)', message: issue.message };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}

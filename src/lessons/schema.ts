@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** Stage ids are stable slugs: progress is stored by id, never by position. */
+export const stageIdSchema = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a lowercase slug like "single-host"');
+
+const commandList = z.array(z.string().min(1, 'must not be empty')).default([]);
+
+const checkBase = {
+  /** A short sentence shown beside the result: what this check proves. */
+  title: z.string().min(1),
+  /** Extra advice shown after the judge's own hint when the check fails. */
+  hint: z.string().optional(),
+};
+
+export const checkSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('registry-image'),
+    ...checkBase,
+    /** Repository name in the registry, e.g. `simple-server`. */
+    repository: z.string().min(1),
+    tag: z.string().default('latest'),
+    /** host:port of the registry as the learner pushes to it. */
+    registry: z.string().default('localhost:5000'),
+  }),
+  z.object({
+    kind: z.literal('container-running'),
+    ...checkBase,
+    container: z.string().min(1),
+    /** The image the container must run, as given to `docker run`. */
+    image: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('container-log'),
+    ...checkBase,
+    container: z.string().min(1),
+    /** A regular expression one log line must match. */
+    pattern: z.string().min(1),
+  }),
+  z.object({
+    kind: z.literal('http'),
+    ...checkBase,
+    container: z.string().min(1),
+    /** The container port; the check reaches it through its 127.0.0.1 binding. */
+    port: z.number().int().min(1).max(65535),
+    path: z.string().startsWith('/'),
+    status: z.number().int().default(200),
+    /** Text the body must contain. */
+    contains: z.string().optional(),
+  }),
+]);
+
+export const stageSchema = z.object({
+  id: stageIdSchema,
+  title: z.string().min(1),
+  summary: z.string().min(1),
+  requires: z.array(stageIdSchema).default([]),
+  setup: commandList,
+  solve: commandList,
+  cleanup: commandList,
+  /** Ports the stage publishes on 127.0.0.1; checked free (or the lab's own) before setup and solve. */
+  ports: z.array(z.number().int().min(1).max(65535)).default([]),
+  checks: z.array(checkSchema).min(1, 'a stage needs at least one check'),
+});
+
+export type CheckSpec = z.infer<typeof checkSchema>;
+export type CheckKind = CheckSpec['kind'];
+export type StageFile = z.infer<typeof stageSchema>;

@@ -1,0 +1,147 @@
+import { assign, fromPromise, setup } from 'xstate';
+import type { StageReport } from '../checks/types.js';
+import type { Progress } from '../progress/store.js';
+import { forgetStages, recordReport, recordStarted } from '../progress/record.js';
+import type { LabEvent } from './events.js';
+
+/** The part of a stage the machine needs: the graph, not the prose. */
+export interface StageNode {
+  id: string;
+  requires: string[];
+  steps: { name: string; command: string }[];
+}
+
+export interface StepRun {
+  index: number;
+  exitCode?: number;
+  durationMs?: number;
+  cancelled?: boolean;
+}
+
+export interface LabContext {
+  stages: StageNode[];
+  progress: Progress;
+  /** The open stage, while one is open. */
+  current?: string;
+  lastStep?: StepRun;
+  lastReport?: StageReport;
+  /** The last effect that failed, as a message for the learner. */
+  problem?: string;
+}
+
+export interface LabInput {
+  stages: StageNode[];
+  progress: Progress;
+  open?: string;
+}
+
+/** Typed placeholders: `cli/` provides the real effects, tests provide fakes. */
+const placeholder = <I, O>() => fromPromise<O, I>(async () => { throw new Error('actor not provided'); });
+
+export const isUnlocked = (context: Pick<LabContext, 'stages' | 'progress'>, stageId: string): boolean => {
+  const stage = context.stages.find((s) => s.id === stageId);
+  return stage !== undefined && stage.requires.every((id) => context.progress.stages[id]?.status === 'passed');
+};
+
+const now = (): string => new Date().toISOString();
+
+export const labMachine = setup({
+  types: {} as { context: LabContext; events: LabEvent; input: LabInput },
+  actors: {
+    prepareStage: placeholder<{ stageId: string }, void>(),
+    runStep: placeholder<{ stageId: string; index: number }, { exitCode: number; durationMs: number; cancelled: boolean }>(),
+    runChecks: placeholder<{ stageId: string }, StageReport>(),
+    solveStage: placeholder<{ stageId: string }, void>(),
+    resetStage: placeholder<{ stageId: string }, void>(),
+  },
+  guards: {
+    canOpen: ({ context, event }) => event.type === 'user.open' && isUnlocked(context, event.stageId),
+    hasStep: ({ context, event }) => {
+      const stage = context.stages.find((s) => s.id === context.current);
+      return event.type === 'user.runStep' && stage !== undefined && event.index >= 0 && event.index < stage.steps.length;
+    },
+    opensAtStart: ({ context }) => context.current !== undefined,
+  },
+  actions: {
+    openStage: assign(({ context, event }) => {
+      const stageId = event.type === 'user.open' ? event.stageId : context.current!;
+      return { current: stageId, progress: recordStarted(context.progress, stageId, now()), lastReport: undefined, lastStep: undefined, problem: undefined };
+    }),
+    closeStage: assign({ current: undefined, problem: undefined }),
+    clearProblem: assign({ problem: undefined }),
+  },
+}).createMachine({
+  id: 'lab',
+  context: ({ input }) => ({ stages: input.stages, progress: input.progress, ...(input.open ? { current: input.open } : {}) }),
+  initial: 'starting',
+  states: {
+    // Opening straight into a stage (`lab goto`) or onto the stage list.
+    starting: {
+      always: [{ guard: 'opensAtStart', target: 'stage', actions: 'openStage' }, { target: 'browsing' }],
+    },
+    browsing: {
+      on: { 'user.open': { guard: 'canOpen', target: 'stage', actions: 'openStage' } },
+    },
+    stage: {
+      initial: 'preparing',
+      on: { 'user.back': { target: 'browsing', actions: 'closeStage' } },
+      states: {
+        // The stage's setup commands (idempotent by contract) run each time it opens.
+        preparing: {
+          invoke: {
+            src: 'prepareStage',
+            input: ({ context }) => ({ stageId: context.current! }),
+            onDone: 'reading',
+            onError: { target: 'reading', actions: assign({ problem: ({ event }) => `Setting up the stage failed: ${messageOf(event.error)}` }) },
+          },
+        },
+        reading: {
+          on: {
+            'user.runStep': { guard: 'hasStep', target: 'runningStep', actions: ['clearProblem', assign({ lastStep: ({ event }) => ({ index: (event as { index: number }).index }) })] },
+            'user.check': { target: 'checking', actions: 'clearProblem' },
+            'user.solve': { target: 'solving', actions: 'clearProblem' },
+            'user.reset': { target: 'resetting', actions: 'clearProblem' },
+          },
+        },
+        runningStep: {
+          invoke: {
+            src: 'runStep',
+            input: ({ context }) => ({ stageId: context.current!, index: context.lastStep!.index }),
+            onDone: { target: 'reading', actions: assign({ lastStep: ({ context, event }) => ({ index: context.lastStep!.index, ...event.output }) }) },
+            onError: { target: 'reading', actions: assign({ problem: ({ event }) => `The step could not run: ${messageOf(event.error)}` }) },
+          },
+          on: { 'user.stop': { target: 'reading', actions: assign({ lastStep: ({ context }) => ({ index: context.lastStep!.index, cancelled: true }) }) } },
+        },
+        checking: {
+          invoke: {
+            src: 'runChecks',
+            input: ({ context }) => ({ stageId: context.current! }),
+            onDone: { target: 'reading', actions: assign({ lastReport: ({ event }) => event.output, progress: ({ context, event }) => recordReport(context.progress, event.output) }) },
+            onError: { target: 'reading', actions: assign({ problem: ({ event }) => `The checks could not run: ${messageOf(event.error)}` }) },
+          },
+        },
+        solving: {
+          invoke: {
+            src: 'solveStage',
+            input: ({ context }) => ({ stageId: context.current! }),
+            onDone: 'checking',
+            onError: { target: 'reading', actions: assign({ problem: ({ event }) => `Solving the stage failed: ${messageOf(event.error)}` }) },
+          },
+          on: { 'user.stop': 'reading' },
+        },
+        resetting: {
+          invoke: {
+            src: 'resetStage',
+            input: ({ context }) => ({ stageId: context.current! }),
+            onDone: { target: 'preparing', actions: assign({ progress: ({ context }) => recordStarted(forgetStages(context.progress, [context.current!]), context.current!, now()), lastReport: undefined, lastStep: undefined }) },
+            onError: { target: 'reading', actions: assign({ problem: ({ event }) => `Resetting the stage failed: ${messageOf(event.error)}` }) },
+          },
+        },
+      },
+    },
+  },
+});
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

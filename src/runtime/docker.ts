@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import Docker from 'dockerode';
+import { EnvironmentError } from '../errors.js';
+import { resolveEndpoint, type Endpoint } from './endpoint.js';
+import { MANAGED_FILTER } from './labels.js';
+
+export interface PortBinding {
+  containerPort: number;
+  hostIp: string;
+  hostPort: number;
+}
+
+/** What the checks and the live view need to know of a container. */
+export interface ContainerFacts {
+  id: string;
+  name: string;
+  image: string;
+  imageId: string;
+  running: boolean;
+  /** `running`, `exited`, `created`… */
+  state: string;
+  exitCode: number;
+  labels: Record<string, string>;
+  ports: PortBinding[];
+  /** Network name → the container's address on it. */
+  networks: Record<string, string>;
+}
+
+export interface ImageFacts {
+  id: string;
+  tags: string[];
+  /** `repository@sha256:…` for each registry the image was pushed to or pulled from. */
+  repoDigests: string[];
+  labels: Record<string, string>;
+  created: string;
+}
+
+export interface RemovedResources {
+  containers: string[];
+  networks: string[];
+  volumes: string[];
+}
+
+/** The small container-client interface the lab needs; tests of pure logic never see dockerode. */
+export interface DockerClient {
+  readonly endpoint: Endpoint;
+  /** Resolves when the engine answers; throws an EnvironmentError naming the host otherwise. */
+  ping(): Promise<void>;
+  version(): Promise<{ version: string; apiVersion: string; os: string; storageDriver?: string }>;
+  inspectContainer(name: string): Promise<ContainerFacts | undefined>;
+  listContainers(labelFilters?: string[]): Promise<ContainerFacts[]>;
+  /** The last `tail` lines of a container's stdout and stderr, in order. */
+  logs(name: string, tail?: number): Promise<string[]>;
+  inspectImage(reference: string): Promise<ImageFacts | undefined>;
+  /** Removes only what carries every given label (default: the lab's managed label). */
+  removeByLabel(labelFilters?: string[]): Promise<RemovedResources>;
+  readonly api: Docker;
+}
+
+export function engineUnreachable(endpoint: Endpoint, cause?: unknown): EnvironmentError {
+  const why = cause instanceof Error && 'code' in cause ? ` (${String((cause as { code: unknown }).code)})` : '';
+  return new EnvironmentError(
+    `Can't reach Docker at ${endpoint.host}${why}.`,
+    'Start Docker (or set DOCKER_HOST to a running engine), then run `lab doctor`.',
+  );
+}
+
+export function createDockerClient(env: NodeJS.ProcessEnv = process.env): DockerClient {
+  const endpoint = resolveEndpoint({ env, home: homedir(), readFile: readIfPresent });
+  return new DockerodeClient(endpoint);
+}
+
+class DockerodeClient implements DockerClient {
+  readonly api: Docker;
+
+  constructor(readonly endpoint: Endpoint) {
+    this.api = new Docker(dockerodeOptions(endpoint));
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.api.ping());
+  }
+
+  async version() {
+    const [version, info] = await this.call(() => Promise.all([this.api.version(), this.api.info() as Promise<{ Driver?: string }>]));
+    return { version: version.Version, apiVersion: version.ApiVersion, os: `${version.Os}/${version.Arch}`, storageDriver: info.Driver };
+  }
+
+  async inspectContainer(name: string): Promise<ContainerFacts | undefined> {
+    try {
+      const info = await this.api.getContainer(name).inspect();
+      return containerFacts(info);
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.translate(error);
+    }
+  }
+
+  async listContainers(labelFilters: string[] = [MANAGED_FILTER]): Promise<ContainerFacts[]> {
+    const list = await this.call(() => this.api.listContainers({ all: true, filters: { label: labelFilters } }));
+    const facts = await Promise.all(list.map((item) => this.inspectContainer(item.Id)));
+    return facts.filter((fact): fact is ContainerFacts => fact !== undefined);
+  }
+
+  async logs(name: string, tail = 200): Promise<string[]> {
+    try {
+      const container = this.api.getContainer(name);
+      const raw = (await container.logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
+      const info = await container.inspect();
+      const text = info.Config.Tty ? raw.toString('utf8') : demultiplex(raw);
+      return text.split('\n').filter((line) => line.length > 0);
+    } catch (error) {
+      if (statusOf(error) === 404) return [];
+      throw this.translate(error);
+    }
+  }
+
+  async inspectImage(reference: string): Promise<ImageFacts | undefined> {
+    try {
+      const info = await this.api.getImage(reference).inspect();
+      return { id: info.Id, tags: info.RepoTags ?? [], repoDigests: info.RepoDigests ?? [], labels: info.Config?.Labels ?? {}, created: info.Created };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.translate(error);
+    }
+  }
+
+  async removeByLabel(labelFilters: string[] = [MANAGED_FILTER]): Promise<RemovedResources> {
+    const filters = { label: labelFilters };
+    const containers = await this.call(() => this.api.listContainers({ all: true, filters }));
+    await Promise.all(containers.map((c) => this.ignoreMissing(this.api.getContainer(c.Id).remove({ force: true, v: false }))));
+    const networks = await this.call(() => this.api.listNetworks({ filters }));
+    await Promise.all(networks.map((n) => this.ignoreMissing(this.api.getNetwork(n.Id).remove())));
+    const volumes = (await this.call(() => this.api.listVolumes({ filters }))).Volumes ?? [];
+    await Promise.all(volumes.map((v) => this.ignoreMissing(this.api.getVolume(v.Name).remove())));
+    return {
+      containers: containers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, '')),
+      networks: networks.map((n) => n.Name),
+      volumes: volumes.map((v) => v.Name),
+    };
+  }
+
+  private async ignoreMissing(work: Promise<unknown>): Promise<void> {
+    try {
+      await work;
+    } catch (error) {
+      if (statusOf(error) !== 404) throw this.translate(error);
+    }
+  }
+
+  private async call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private translate(error: unknown): Error {
+    const code = (error as { code?: string } | undefined)?.code;
+    if (code && ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(code)) {
+      return engineUnreachable(this.endpoint, error);
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function dockerodeOptions(endpoint: Endpoint): Docker.DockerOptions {
+  if (endpoint.socketPath) return { socketPath: endpoint.socketPath, timeout: 30_000 };
+  const tls = endpoint.tls;
+  return {
+    host: endpoint.hostname,
+    port: endpoint.port,
+    protocol: tls ? 'https' : 'http',
+    timeout: 30_000,
+    ...(tls ? { ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readFileSync(tls.key) } : {}),
+  };
+}
+
+function containerFacts(info: Docker.ContainerInspectInfo): ContainerFacts {
+  const ports: PortBinding[] = [];
+  for (const [key, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
+    for (const binding of bindings ?? []) {
+      ports.push({ containerPort: Number.parseInt(key, 10), hostIp: binding.HostIp, hostPort: Number(binding.HostPort) });
+    }
+  }
+  const networks: Record<string, string> = {};
+  for (const [name, network] of Object.entries(info.NetworkSettings.Networks ?? {})) networks[name] = network.IPAddress;
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    image: info.Config.Image,
+    imageId: info.Image,
+    running: info.State.Running,
+    state: info.State.Status,
+    exitCode: info.State.ExitCode,
+    labels: info.Config.Labels ?? {},
+    ports,
+    networks,
+  };
+}
+
+/** Docker's multiplexed log stream: 8-byte frame headers before each chunk when there is no TTY. */
+export function demultiplex(raw: Buffer): string {
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= raw.length) {
+    const size = raw.readUInt32BE(offset + 4);
+    chunks.push(raw.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number } | undefined)?.statusCode;
+}
+
+function readIfPresent(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

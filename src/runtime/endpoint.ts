@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+/** Where the Docker engine is, resolved the way the `docker` CLI does. */
+export interface Endpoint {
+  /** As a person would write it: `unix:///var/run/docker.sock`, `tcp://127.0.0.1:2376`. */
+  host: string;
+  socketPath?: string;
+  hostname?: string;
+  port?: number;
+  /** PEM file paths when TLS is on. */
+  tls?: { ca: string; cert: string; key: string };
+  /** Where the setting came from, for `lab doctor`. */
+  source: 'DOCKER_HOST' | 'context' | 'default';
+  context?: string;
+}
+
+export interface EndpointEnv {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  /** Reads a file or returns undefined: injected so resolution stays pure and testable. */
+  readFile(path: string): string | undefined;
+}
+
+const DEFAULT_HOST = 'unix:///var/run/docker.sock';
+
+/**
+ * DOCKER_HOST (with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, as `docker-machine env` exports) wins;
+ * then DOCKER_CONTEXT or the current context of ~/.docker/config.json; then the default socket.
+ */
+export function resolveEndpoint({ env, home, readFile }: EndpointEnv): Endpoint {
+  const configDir = env.DOCKER_CONFIG || join(home, '.docker');
+  if (env.DOCKER_HOST) {
+    const certPath = env.DOCKER_CERT_PATH || configDir;
+    const tlsOn = Boolean(env.DOCKER_TLS_VERIFY) && env.DOCKER_TLS_VERIFY !== '0';
+    return parseHost(env.DOCKER_HOST, 'DOCKER_HOST', tlsOn ? tlsFiles(certPath) : undefined);
+  }
+  const context = env.DOCKER_CONTEXT || currentContext(configDir, readFile);
+  if (context && context !== 'default') {
+    const id = createHash('sha256').update(context).digest('hex');
+    const meta = readJson(readFile(join(configDir, 'contexts', 'meta', id, 'meta.json')));
+    const docker = (meta?.Endpoints as Record<string, { Host?: string; SkipTLSVerify?: boolean }> | undefined)?.docker;
+    if (docker?.Host) {
+      const tlsDir = join(configDir, 'contexts', 'tls', id, 'docker');
+      const tls = readFile(join(tlsDir, 'ca.pem')) !== undefined ? tlsFiles(tlsDir) : undefined;
+      return { ...parseHost(docker.Host, 'context', tls), context };
+    }
+  }
+  return parseHost(DEFAULT_HOST, 'default', undefined);
+}
+
+function parseHost(host: string, source: Endpoint['source'], tls: Endpoint['tls']): Endpoint {
+  if (host.startsWith('unix://')) return { host, socketPath: host.slice('unix://'.length), source };
+  const url = new URL(host.replace(/^tcp:\/\//, 'http://'));
+  const port = Number(url.port || (tls ? 2376 : 2375));
+  return { host, hostname: url.hostname, port, source, ...(tls ? { tls } : {}) };
+}
+
+function tlsFiles(dir: string): NonNullable<Endpoint['tls']> {
+  return { ca: join(dir, 'ca.pem'), cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
+}
+
+function currentContext(configDir: string, readFile: EndpointEnv['readFile']): string | undefined {
+  const config = readJson(readFile(join(configDir, 'config.json')));
+  return typeof config?.currentContext === 'string' ? config.currentContext : undefined;
+}
+
+function readJson(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}

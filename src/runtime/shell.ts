@@ -1,0 +1,72 @@
+import { execa } from 'execa';
+
+export interface CommandResult {
+  command: string;
+  exitCode: number;
+  durationMs: number;
+  /** Stopped by the learner (Ctrl-C, `x`) rather than ending on its own. */
+  cancelled: boolean;
+}
+
+export interface RunOptions {
+  cwd: string;
+  /** Receives output as it arrives, stdout and stderr interleaved. */
+  onOutput?: (text: string) => void;
+  signal?: AbortSignal;
+  env?: Record<string, string>;
+}
+
+/** Runs the exact commands the learner sees, as bash would from the lab's folder. */
+export interface Shell {
+  run(command: string, options: RunOptions): Promise<CommandResult>;
+}
+
+const GRACE_MS = 5_000;
+
+/**
+ * Each command runs in its own process group under `bash -e`, so cancelling it is what Ctrl-C in a
+ * terminal does: SIGINT to the whole group (the docker CLI forwards it to the container), then
+ * SIGTERM and SIGKILL if it does not end within a grace period.
+ */
+export function createShell(): Shell {
+  return {
+    async run(command, { cwd, onOutput, signal, env }) {
+      const started = Date.now();
+      const child = execa('bash', ['-e', '-c', command], {
+        cwd,
+        env: { ...env, FORCE_COLOR: '0' },
+        detached: true,
+        all: true,
+        reject: false,
+        stdin: 'ignore',
+        buffer: false,
+      });
+      child.all?.on('data', (chunk: Buffer) => onOutput?.(chunk.toString('utf8')));
+      let cancelled = false;
+      const cancel = (): void => {
+        cancelled = true;
+        void stopGroup(child.pid, () => child.exitCode !== null || child.signalCode !== null);
+      };
+      if (signal?.aborted) cancel();
+      signal?.addEventListener('abort', cancel, { once: true });
+      const result = await child;
+      signal?.removeEventListener('abort', cancel);
+      const exitCode = result.exitCode ?? (cancelled ? 130 : 1);
+      return { command, exitCode, durationMs: Date.now() - started, cancelled };
+    },
+  };
+}
+
+async function stopGroup(pid: number | undefined, ended: () => boolean): Promise<void> {
+  if (pid === undefined) return;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
+    if (ended()) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + GRACE_MS;
+    while (!ended() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,106 @@
+import type { Key } from 'ink';
+import type { LabEvent } from '../machine/events.js';
+import type { Activity } from '../machine/selectors.js';
+
+export type Screen = 'list' | 'stage';
+
+/** What a key asks for: a lab event, or something only the interface does. */
+export type KeyAction =
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'open'
+  | 'run'
+  | 'stop'
+  | 'check'
+  | 'solve'
+  | 'reset'
+  | 'back'
+  | 'quit'
+  | 'interrupt';
+
+type KeyName = 'upArrow' | 'downArrow' | 'leftArrow' | 'pageUp' | 'pageDown' | 'return' | 'escape';
+
+/** One key: a named key (arrows, Enter, Esc…), a character, or Ctrl plus a character. */
+export type KeySpec = { key: KeyName } | { input: string; ctrl?: boolean };
+
+export interface KeyBinding {
+  action: KeyAction;
+  keys: KeySpec[];
+  screens: Screen[];
+  /** When the key does something; always when absent. */
+  when?: (activity: Activity) => boolean;
+  /** How the key help line names the keys and what they do; no help means not listed. */
+  label?: string;
+  help?: string;
+}
+
+const idle = (activity: Activity) => activity === 'browsing' || activity === 'reading';
+const stoppable = (activity: Activity) => activity === 'runningStep' || activity === 'solving';
+
+/** Every key the lab answers, in the order the help line lists them. */
+export const keymap: readonly KeyBinding[] = [
+  // App handles Ctrl-C: it stops a running step, and quits when pressed twice within a second.
+  { action: 'interrupt', keys: [{ input: 'c', ctrl: true }], screens: ['list', 'stage'] },
+  { action: 'up', keys: [{ key: 'upArrow' }, { input: 'k' }], screens: ['list', 'stage'], label: '↑↓', help: 'select' },
+  { action: 'down', keys: [{ key: 'downArrow' }, { input: 'j' }], screens: ['list', 'stage'] },
+  { action: 'open', keys: [{ key: 'return' }], screens: ['list'], label: 'enter', help: 'open' },
+  { action: 'run', keys: [{ key: 'return' }], screens: ['stage'], when: (a) => a === 'reading', label: 'enter', help: 'run' },
+  { action: 'stop', keys: [{ input: 'x' }], screens: ['stage'], when: stoppable, label: 'x/^C', help: 'stop' },
+  { action: 'check', keys: [{ input: 'c' }], screens: ['stage'], when: (a) => a === 'reading', label: 'c', help: 'check' },
+  { action: 'solve', keys: [{ input: 's' }], screens: ['stage'], when: (a) => a === 'reading', label: 's', help: 'solve' },
+  { action: 'reset', keys: [{ input: 'r' }], screens: ['stage'], when: (a) => a === 'reading', label: 'r', help: 'reset' },
+  { action: 'pageDown', keys: [{ key: 'pageDown' }, { input: ' ' }], screens: ['stage'], label: 'PgUp/PgDn', help: 'scroll' },
+  { action: 'pageUp', keys: [{ key: 'pageUp' }, { input: 'b' }], screens: ['stage'] },
+  { action: 'back', keys: [{ key: 'escape' }, { key: 'leftArrow' }], screens: ['stage'], when: (a) => a === 'reading', label: 'esc', help: 'back' },
+  { action: 'quit', keys: [{ input: 'q' }], screens: ['list', 'stage'], when: idle, label: 'q', help: 'quit' },
+];
+
+function matches(spec: KeySpec, input: string, key: Key): boolean {
+  if ('key' in spec) return key[spec.key];
+  if (spec.ctrl) return key.ctrl && input === spec.input;
+  return !key.ctrl && !key.meta && input === spec.input;
+}
+
+/** The action a key press means on this screen now, if any. */
+export function actionFor(screen: Screen, activity: Activity, input: string, key: Key): KeyAction | undefined {
+  const binding = keymap.find(
+    (b) => b.screens.includes(screen) && (b.when?.(activity) ?? true) && b.keys.some((spec) => matches(spec, input, key)),
+  );
+  return binding?.action;
+}
+
+export interface KeyHelpItem {
+  keys: string;
+  help: string;
+}
+
+/** The key help line's items: the keys that do something on this screen now. */
+export function keyHelp(screen: Screen, activity: Activity): KeyHelpItem[] {
+  return keymap
+    .filter((b) => b.label && b.help && b.screens.includes(screen) && (b.when?.(activity) ?? true))
+    .map((b) => ({ keys: b.label!, help: b.help! }));
+}
+
+/** The lab event an action sends; undefined for actions only the interface handles. */
+export function eventFor(action: KeyAction, target: { stageId?: string; stepIndex?: number }): LabEvent | undefined {
+  switch (action) {
+    case 'open':
+      return target.stageId === undefined ? undefined : { type: 'user.open', stageId: target.stageId };
+    case 'run':
+      return target.stepIndex === undefined ? undefined : { type: 'user.runStep', index: target.stepIndex };
+    case 'stop':
+      return { type: 'user.stop' };
+    case 'check':
+      return { type: 'user.check' };
+    case 'solve':
+      return { type: 'user.solve' };
+    case 'reset':
+      return { type: 'user.reset' };
+    case 'back':
+      return { type: 'user.back' };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createDockerClient } from '../../src/runtime/docker.js';
+import { buildImages, LAB_IMAGES, type BuildEvent, type BuildSummary } from '../../src/runtime/images.js';
+import { LABEL_MANAGED } from '../../src/runtime/labels.js';
+import { createShell } from '../../src/runtime/shell.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const runId = `images-${randomBytes(4).toString('hex')}`;
+const testLabels = { [LABEL_MANAGED]: 'true', 'dev.dockerlab.test': runId };
+const docker = createDockerClient();
+const shell = createShell();
+const reference = (name: string): string => LAB_IMAGES.find((image) => image.name === name)?.reference ?? name;
+
+/** A port nothing listens on right now, for `-p 127.0.0.1:PORT:…`. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function getText(url: string): Promise<{ status: number; text: string; servedBy: string | null } | undefined> {
+  const response = await fetch(url);
+  return { status: response.status, text: await response.text(), servedBy: response.headers.get('x-served-by') };
+}
+
+async function runContainer(name: string, image: string, containerPort: number, hostPort: number, extra: { network?: string; volume?: string } = {}) {
+  const container = await docker.api.createContainer({
+    name,
+    Image: image,
+    Labels: testLabels,
+    ExposedPorts: { [`${containerPort}/tcp`]: {} },
+    HostConfig: {
+      PortBindings: { [`${containerPort}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] },
+      ...(extra.network ? { NetworkMode: extra.network } : {}),
+      ...(extra.volume ? { Binds: [`${extra.volume}:/var/lib/docker-registry`] } : {}),
+    },
+  });
+  await container.start();
+  return container;
+}
+
+describe('lab images (real engine)', () => {
+  const events: BuildEvent[] = [];
+  let summary: BuildSummary;
+
+  beforeAll(async () => {
+    summary = await buildImages({ shell, docker, root, offline: true, onEvent: (event) => events.push(event) });
+  }, 900_000);
+
+  afterAll(async () => {
+    await docker.removeByLabel([`dev.dockerlab.test=${runId}`]);
+  }, 60_000);
+
+  it('builds every lab image and reports each one', () => {
+    expect(summary.images.map((image) => image.name)).toEqual(LAB_IMAGES.map((image) => image.name));
+    expect(events.filter((event) => event.type === 'image-finished')).toHaveLength(LAB_IMAGES.length);
+    const progress = events.filter((event) => event.type === 'image-progress' && event.total > 0);
+    expect(progress.length).toBeGreaterThan(0);
+  });
+
+  it('puts the lab labels on the simple-server image', async () => {
+    const image = await docker.inspectImage(reference('simple-server'));
+    expect(image?.labels).toMatchObject({ 'dev.dockerlab.managed': 'true', 'dev.dockerlab.role': 'server', 'dev.dockerlab.image': 'simple-server' });
+  });
+
+  it('runs a simple-server that answers, names its container, logs and stops promptly', async () => {
+    const network = `dltest-${runId}`;
+    await docker.api.createNetwork({ Name: network, Labels: testLabels });
+    const name = `dltest_${runId}_server_1`;
+    const port = await freePort();
+    const container = await runContainer(name, reference('simple-server'), 8080, port, { network });
+
+    const health = await until('/health', () => getText(`http://127.0.0.1:${port}/health`));
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.text)).toEqual({ status: 'ok', server: name });
+    const page = await getText(`http://127.0.0.1:${port}/example1.html`);
+    expect(page?.text).toContain("It's working!");
+    expect(page?.text).toContain(`Served by ${name}`);
+    expect(page?.servedBy).toBe(name);
+    expect((await getText(`http://127.0.0.1:${port}/missing`))?.status).toBe(404);
+    expect(await docker.logs(name)).toContain(`simple-server ${name} serving on 8080`);
+
+    const stopping = Date.now();
+    await container.stop({ t: 10 });
+    expect(Date.now() - stopping).toBeLessThan(2_000);
+  }, 60_000);
+
+  it('runs a registry that accepts a push and stops promptly', async () => {
+    const volume = `dltest-${runId}-registry`;
+    await docker.api.createVolume({ Name: volume, Labels: testLabels });
+    const port = await freePort();
+    const container = await runContainer(`dltest_${runId}_registry`, reference('registry'), 5000, port, { volume });
+    await until('the registry', async () => ((await fetch(`http://127.0.0.1:${port}/v2/`)).ok ? true : undefined));
+
+    const repository = `dockerlab-test-${runId}`;
+    const pushed = `localhost:${port}/${repository}`;
+    const push = await shell.run(`docker tag ${reference('simple-server')} ${pushed} && docker push ${pushed}; status=$?; docker rmi ${pushed} >/dev/null; exit $status`, { cwd: root });
+    expect(push.exitCode).toBe(0);
+    const tags = (await (await fetch(`http://127.0.0.1:${port}/v2/${repository}/tags/list`)).json()) as { tags: string[] };
+    expect(tags.tags).toEqual(['latest']);
+
+    const stopping = Date.now();
+    await container.stop({ t: 10 });
+    expect(Date.now() - stopping).toBeLessThan(2_000);
+  }, 120_000);
+});

@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freshStateDir, runLab } from '../helpers/run-lab.js';
+
+const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const bystander = `lab-bystander-${process.pid}`;
+
+/**
+ * Stage 1 on the real engine: the check fails on a clean engine, passes after the solution,
+ * and fails again after sabotage. These tests own the lab's resources: they start from `lab reset --all`.
+ */
+describe('stage single-host on a real engine', () => {
+  const env = { LAB_STATE_DIR: freshStateDir() };
+
+  beforeAll(async () => {
+    expect((await runLab(['reset', '--all'], env)).code).toBe(0);
+  });
+
+  afterAll(async () => {
+    execFileSync('docker', ['rm', '-f', bystander], { stdio: 'ignore' });
+    await runLab(['reset', '--all'], env);
+  });
+
+  it('fails on a clean engine and names what is missing', async () => {
+    const run = await runLab(['check', 'single-host'], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('There is no container named simple-server-test.');
+    expect(run.stdout).toMatch(/registry at localhost:5000 does not answer|has no simple-server:latest/);
+  });
+
+  it('refuses to solve while another program holds one of its ports, and changes nothing', async () => {
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(8080, '127.0.0.1', resolve));
+    try {
+      const run = await runLab(['solve', 'single-host'], env);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain('Port 8080 on 127.0.0.1 is already taken');
+      expect(docker('ps', '-q', '--filter', 'label=dev.dockerlab.managed=true')).toBe('');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('passes after `lab solve`, showing each command it ran', async () => {
+    const run = await runLab(['solve', 'single-host'], env);
+    expect(run.stdout).toContain('$ docker push localhost:5000/simple-server');
+    expect(run.code).toBe(0);
+    const check = await runLab(['check', 'single-host', '--json'], env);
+    expect(check.code).toBe(0);
+    const report = JSON.parse(check.stdout) as { passed: boolean; results: { status: string }[] };
+    expect(report.passed).toBe(true);
+    expect(report.results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+  });
+
+  it('records the pass in progress', async () => {
+    const status = JSON.parse((await runLab(['status', '--json'], env)).stdout) as { stages: { id: string; status: string }[] };
+    expect(status.stages.find((s) => s.id === 'single-host')?.status).toBe('passed');
+  });
+
+  it('fails again after the container is stopped, with the command to look closer', async () => {
+    docker('stop', '-t', '2', 'simple-server-test');
+    const run = await runLab(['check', 'single-host'], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('simple-server-test is exited');
+    expect(run.stdout).toContain('docker logs simple-server-test');
+  });
+
+  it('leaves a container without lab labels alone on `lab reset --all`', async () => {
+    docker('run', '-d', '--name', bystander, 'debian:bookworm-slim', 'sleep', '300');
+    const run = await runLab(['reset', '--all'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('simple-server-test');
+    expect(docker('inspect', '-f', '{{.State.Running}}', bystander)).toBe('true');
+    expect(docker('ps', '-aq', '--filter', 'label=dev.dockerlab.managed=true')).toBe('');
+  });
+
+  it('fails once more after the reset: the registry and the container are gone', async () => {
+    const run = await runLab(['check', 'single-host'], env);
+    expect(run.code).toBe(1);
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from '@jest/globals';
+import { createActor, fromPromise, waitFor } from 'xstate';
+import type { StageReport } from '../../src/checks/types.js';
+import { labMachine, type StageNode } from '../../src/machine/lab-machine.js';
+import { activityOf, overallProgress, stageStatus } from '../../src/machine/selectors.js';
+import { emptyProgress, type Progress } from '../../src/progress/store.js';
+
+const stages: StageNode[] = [
+  { id: 'single-host', requires: [], steps: [{ name: 'build', command: 'docker build .' }] },
+  { id: 'horizontal-scale', requires: ['single-host'], steps: [] },
+];
+
+const report = (stageId: string, passed: boolean): StageReport => ({ stageId, passed, results: [], finishedAt: 'now' });
+
+function start(progress: Progress = emptyProgress(), verdict = true, calls: string[] = []) {
+  const machine = labMachine.provide({
+    actors: {
+      prepareStage: fromPromise(async ({ input }) => void calls.push(`prepare ${input.stageId}`)),
+      runStep: fromPromise(async ({ input }) => {
+        calls.push(`step ${input.index}`);
+        return { exitCode: 0, durationMs: 5, cancelled: false };
+      }),
+      runChecks: fromPromise(async ({ input }) => report(input.stageId, verdict)),
+      solveStage: fromPromise(async ({ input }) => void calls.push(`solve ${input.stageId}`)),
+      resetStage: fromPromise(async ({ input }) => void calls.push(`reset ${input.stageId}`)),
+    },
+  });
+  return createActor(machine, { input: { stages, progress } }).start();
+}
+
+describe('the lab machine', () => {
+  it('opens on the stage list with only the first stage unlocked', () => {
+    const actor = start();
+    const { context } = actor.getSnapshot();
+    expect(activityOf(actor.getSnapshot())).toBe('browsing');
+    expect(stageStatus(context, 'single-host')).toBe('available');
+    expect(stageStatus(context, 'horizontal-scale')).toBe('locked');
+  });
+
+  it('refuses to open a locked stage', () => {
+    const actor = start();
+    actor.send({ type: 'user.open', stageId: 'horizontal-scale' });
+    expect(actor.getSnapshot().matches('browsing')).toBe(true);
+  });
+
+  it('prepares a stage when it opens, then waits for the learner', async () => {
+    const calls: string[] = [];
+    const actor = start(emptyProgress(), true, calls);
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    expect(calls).toEqual(['prepare single-host']);
+    expect(stageStatus(actor.getSnapshot().context, 'single-host')).toBe('in-progress');
+  });
+
+  it('runs a step and records how it ended', async () => {
+    const actor = start();
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    actor.send({ type: 'user.runStep', index: 0 });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }) && s.context.lastStep?.exitCode !== undefined);
+    expect(actor.getSnapshot().context.lastStep).toEqual({ index: 0, exitCode: 0, durationMs: 5, cancelled: false });
+  });
+
+  it('ignores a step that does not exist', async () => {
+    const actor = start();
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    actor.send({ type: 'user.runStep', index: 7 });
+    expect(actor.getSnapshot().matches({ stage: 'reading' })).toBe(true);
+  });
+
+  it('unlocks the next stage when the checks pass', async () => {
+    const actor = start();
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    actor.send({ type: 'user.check' });
+    await waitFor(actor, (s) => s.context.lastReport !== undefined);
+    const { context } = actor.getSnapshot();
+    expect(stageStatus(context, 'single-host')).toBe('passed');
+    expect(stageStatus(context, 'horizontal-scale')).toBe('available');
+    expect(overallProgress(context)).toBe(0.5);
+  });
+
+  it('marks the stage failed when a check fails', async () => {
+    const actor = start(emptyProgress(), false);
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    actor.send({ type: 'user.check' });
+    await waitFor(actor, (s) => s.context.lastReport !== undefined);
+    expect(stageStatus(actor.getSnapshot().context, 'single-host')).toBe('failed');
+  });
+
+  it('solves, then checks', async () => {
+    const calls: string[] = [];
+    const actor = start(emptyProgress(), true, calls);
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    actor.send({ type: 'user.solve' });
+    await waitFor(actor, (s) => s.context.lastReport !== undefined);
+    expect(calls).toContain('solve single-host');
+    expect(actor.getSnapshot().context.progress.stages['single-host']?.status).toBe('passed');
+  });
+
+  it('resets one stage and prepares it again', async () => {
+    const calls: string[] = [];
+    const passed: Progress = { version: 1, stages: { 'single-host': { status: 'passed', updatedAt: 'x', attempts: 1 } } };
+    const actor = start(passed, true, calls);
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    actor.send({ type: 'user.reset' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }) && calls.length === 3);
+    expect(calls).toEqual(['prepare single-host', 'reset single-host', 'prepare single-host']);
+    expect(actor.getSnapshot().context.progress.stages['single-host']?.status).toBe('started');
+  });
+
+  it('opens straight into a stage when asked to', async () => {
+    const machine = labMachine.provide({ actors: { prepareStage: fromPromise(async () => undefined) } });
+    const actor = createActor(machine, { input: { stages, progress: emptyProgress(), open: 'single-host' } }).start();
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    expect(actor.getSnapshot().context.current).toBe('single-host');
+  });
+
+  it('stops a running step when asked, cancelling its actor', async () => {
+    let aborted = false;
+    const machine = labMachine.provide({
+      actors: {
+        prepareStage: fromPromise(async () => undefined),
+        runStep: fromPromise(({ signal }) => new Promise((resolve) => signal.addEventListener('abort', () => { aborted = true; resolve({ exitCode: 130, durationMs: 1, cancelled: true }); }))),
+      },
+    });
+    const actor = createActor(machine, { input: { stages, progress: emptyProgress() } }).start();
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    actor.send({ type: 'user.runStep', index: 0 });
+    expect(activityOf(actor.getSnapshot())).toBe('runningStep');
+    actor.send({ type: 'user.stop' });
+    expect(actor.getSnapshot().context.lastStep).toEqual({ index: 0, cancelled: true });
+    expect(aborted).toBe(true);
+  });
+});

@@ -1,0 +1,65 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { forgetStages, recordReport, recordStarted } from '../../src/progress/record.js';
+import { createProgressStore, emptyProgress, stateDir } from '../../src/progress/store.js';
+
+const freshDir = () => mkdtempSync(join(tmpdir(), 'lab-state-'));
+const report = (stageId: string, passed: boolean) => ({
+  stageId,
+  passed,
+  finishedAt: '2026-11-25T10:00:00.000Z',
+  results: [{ kind: 'http' as const, title: 't', status: passed ? ('pass' as const) : ('fail' as const), summary: 's', durationMs: 1 }],
+});
+
+describe('the progress store', () => {
+  it('lives under the XDG state dir', () => {
+    expect(stateDir({ XDG_STATE_HOME: '/x', HOME: '/h' })).toBe('/x/dockerlab');
+    expect(stateDir({ HOME: '/h' })).toBe('/h/.local/state/dockerlab');
+  });
+
+  it('starts empty and round-trips what it saved, by stage id', () => {
+    const store = createProgressStore(freshDir());
+    expect(store.load().progress).toEqual(emptyProgress());
+    const progress = recordReport(recordStarted(emptyProgress(), 'single-host', 'now'), report('single-host', true));
+    store.save(progress);
+    expect(store.load().progress.stages['single-host']).toMatchObject({ status: 'passed', attempts: 1, passedAt: '2026-11-25T10:00:00.000Z' });
+  });
+
+  it('writes atomically, leaving no temporary file behind', () => {
+    const dir = freshDir();
+    createProgressStore(dir).save(emptyProgress());
+    expect(readdirSync(dir)).toEqual(['progress.json']);
+  });
+
+  it('moves a corrupt file aside with a warning and goes on afresh', () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'progress.json'), '{"version": 1, "stages": ');
+    const store = createProgressStore(dir, () => new Date('2026-11-25T10:00:00Z'));
+    const loaded = store.load();
+    expect(loaded.progress).toEqual(emptyProgress());
+    expect(loaded.warning).toContain('progress.json.corrupt-2026-11-25T10-00-00-000Z');
+    expect(existsSync(join(dir, 'progress.json'))).toBe(false);
+    expect(readFileSync(join(dir, 'progress.json.corrupt-2026-11-25T10-00-00-000Z'), 'utf8')).toContain('"stages"');
+  });
+
+  it('treats valid JSON of the wrong shape as corrupt too', () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'progress.json'), JSON.stringify({ version: 9, stages: [] }));
+    expect(createProgressStore(dir).load().warning).toMatch(/moved to/);
+  });
+});
+
+describe('progress records', () => {
+  it('keeps the first pass time when a later check fails', () => {
+    const passed = recordReport(emptyProgress(), report('a', true));
+    const failed = recordReport(passed, { ...report('a', false), finishedAt: 'later' });
+    expect(failed.stages.a).toMatchObject({ status: 'failed', attempts: 2, passedAt: '2026-11-25T10:00:00.000Z' });
+  });
+
+  it('forgets one stage and keeps the others', () => {
+    const both = recordReport(recordReport(emptyProgress(), report('a', true)), report('b', true));
+    expect(Object.keys(forgetStages(both, ['a']).stages)).toEqual(['b']);
+  });
+});
