@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
@@ -49,13 +49,9 @@ export async function ensureBaseImage(options: EnsureBaseOptions): Promise<BaseI
   return result('imported');
 }
 
-/**
- * `docker import` of the rootfs. The downloaded .debs, apt's caches and package lists are left out (about 90 MB):
- * every Dockerfile runs `apt-get update` anyway. pipefail so a failing tar is not a truncated image.
- */
+/** `docker import` of the rootfs; pipefail so that a failing tar cannot leave a truncated image. */
 export function importCommand(rootfs: string): string {
-  const excludes = ['./var/cache/apt/archives/*.deb', './var/cache/apt/*.bin', './var/lib/apt/lists/*'].map((glob) => `--exclude='${glob}'`).join(' ');
-  return `set -o pipefail; tar -C ${rootfs} ${excludes} -c . | docker import --change 'LABEL dev.dockerlab.base=true' - ${BASE_IMAGE}`;
+  return `set -o pipefail; tar -C ${rootfs} -c . | docker import --change 'LABEL dev.dockerlab.base=true' - ${BASE_IMAGE}`;
 }
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
@@ -72,17 +68,47 @@ async function ensureRootfs(options: EnsureBaseOptions): Promise<string> {
   const rootfs = join(cache, 'rootfs-bookworm');
   if (existsSync(join(rootfs, 'etc', 'debian_version'))) return rootfs;
   const debootstrap = requireDebootstrap();
+  await rm(rootfs, { recursive: true, force: true }); // damaged by hand: a rename never leaves it half-made
   const partial = `${rootfs}.partial-${process.pid}`;
   await mkdir(cache, { recursive: true });
   await rm(partial, { recursive: true, force: true });
   try {
     const mirror = firstDebianMirror(readAptSources()) ?? FALLBACK_MIRROR;
     await runOrThrow(options, `${debootstrap} --variant=minbase bookworm ${partial} ${mirror}`, 'debootstrap could not make the Debian base.');
+    options.onOutput?.('# Slimming it as Debian\'s -slim images are: no docs (copyright kept), man pages, locales or apt caches.\n');
+    await slimRootfs(partial);
     if (!existsSync(rootfs)) await rename(partial, rootfs);
   } finally {
     await rm(partial, { recursive: true, force: true });
   }
   return rootfs;
+}
+
+/** What Debian's official -slim images leave out. The dpkg rules keep it out of later `apt-get install`s too. */
+const DPKG_SLIM_RULES = [
+  'path-exclude /usr/share/doc/*',
+  'path-include /usr/share/doc/*/copyright',
+  ...['man', 'info', 'locale', 'groff', 'lintian'].map((dir) => `path-exclude /usr/share/${dir}/*`),
+];
+
+/** Applies DPKG_SLIM_RULES to what debootstrap installed, and drops apt's downloads and lists (about 90 MB). */
+async function slimRootfs(dir: string): Promise<void> {
+  const at = (path: string): string => join(dir, path);
+  for (const path of ['usr/share/man', 'usr/share/info', 'usr/share/locale', 'usr/share/groff', 'usr/share/lintian', 'var/lib/apt/lists']) await removeIn(at(path));
+  for (const entry of await entriesOf(at('usr/share/doc'))) {
+    if (entry.isDirectory()) await removeIn(at(`usr/share/doc/${entry.name}`), (file) => file.name !== 'copyright');
+  }
+  await removeIn(at('var/cache/apt'), (entry) => entry.name.endsWith('.bin'));
+  await removeIn(at('var/cache/apt/archives'), (entry) => entry.name.endsWith('.deb'));
+  await writeFile(at('etc/dpkg/dpkg.cfg.d/dockerlab-slim'), `${DPKG_SLIM_RULES.join('\n')}\n`);
+}
+
+const entriesOf = (dir: string): Promise<Dirent[]> => readdir(dir, { withFileTypes: true }).catch(() => []);
+
+/** Removes what is inside dir (or only the entries `drop` picks), keeping dir itself. */
+async function removeIn(dir: string, drop: (entry: Dirent) => boolean = () => true): Promise<void> {
+  const doomed = (await entriesOf(dir)).filter(drop);
+  await Promise.all(doomed.map((entry) => rm(join(dir, entry.name), { recursive: true, force: true })));
 }
 
 /** The command to type: bare when on PATH, else its full path (sbin is often off a user's PATH). */

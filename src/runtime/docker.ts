@@ -129,7 +129,7 @@ class DockerodeClient implements DockerClient {
   async removeByLabel(labelFilters: string[] = [MANAGED_FILTER]): Promise<RemovedResources> {
     const filters = { label: labelFilters };
     const containers = await this.call(() => this.api.listContainers({ all: true, filters }));
-    await Promise.all(containers.map((c) => this.ignoreMissing(this.api.getContainer(c.Id).remove({ force: true, v: false }))));
+    await Promise.all(containers.map((c) => this.ignoreMissing(this.api.getContainer(c.Id).remove({ force: true, v: true }))));
     const networks = await this.call(() => this.api.listNetworks({ filters }));
     await Promise.all(networks.map((n) => this.ignoreMissing(this.api.getNetwork(n.Id).remove())));
     const volumes = (await this.call(() => this.api.listVolumes({ filters }))).Volumes ?? [];

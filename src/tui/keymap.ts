@@ -39,11 +39,12 @@ export interface KeyBinding {
 const idle = (activity: Activity) => activity === 'browsing' || activity === 'reading';
 const stoppable = (activity: Activity) => activity === 'runningStep' || activity === 'solving';
 
-/** Every key the lab answers, in the order the help line lists them. */
+/** Every key the lab answers, in the order the help line lists them (the last give way on narrow screens). */
 export const keymap: readonly KeyBinding[] = [
   // App handles Ctrl-C: it stops a running step, and quits when pressed twice within a second.
   { action: 'interrupt', keys: [{ input: 'c', ctrl: true }], screens: ['list', 'stage'] },
-  { action: 'up', keys: [{ key: 'upArrow' }, { input: 'k' }], screens: ['list', 'stage'], label: '↑↓', help: 'select' },
+  { action: 'up', keys: [{ key: 'upArrow' }, { input: 'k' }], screens: ['list'], label: '↑↓', help: 'select' },
+  { action: 'up', keys: [{ key: 'upArrow' }, { input: 'k' }], screens: ['stage'], label: '↑↓', help: 'step' },
   { action: 'down', keys: [{ key: 'downArrow' }, { input: 'j' }], screens: ['list', 'stage'] },
   { action: 'open', keys: [{ key: 'return' }], screens: ['list'], label: 'enter', help: 'open' },
   { action: 'run', keys: [{ key: 'return' }], screens: ['stage'], when: (a) => a === 'reading', label: 'enter', help: 'run' },
@@ -51,10 +52,10 @@ export const keymap: readonly KeyBinding[] = [
   { action: 'check', keys: [{ input: 'c' }], screens: ['stage'], when: (a) => a === 'reading', label: 'c', help: 'check' },
   { action: 'solve', keys: [{ input: 's' }], screens: ['stage'], when: (a) => a === 'reading', label: 's', help: 'solve' },
   { action: 'reset', keys: [{ input: 'r' }], screens: ['stage'], when: (a) => a === 'reading', label: 'r', help: 'reset' },
-  { action: 'pageDown', keys: [{ key: 'pageDown' }, { input: ' ' }], screens: ['stage'], label: 'PgUp/PgDn', help: 'scroll' },
-  { action: 'pageUp', keys: [{ key: 'pageUp' }, { input: 'b' }], screens: ['stage'] },
   { action: 'back', keys: [{ key: 'escape' }, { key: 'leftArrow' }], screens: ['stage'], when: (a) => a === 'reading', label: 'esc', help: 'back' },
   { action: 'quit', keys: [{ input: 'q' }], screens: ['list', 'stage'], when: idle, label: 'q', help: 'quit' },
+  { action: 'pageDown', keys: [{ key: 'pageDown' }, { input: ' ' }], screens: ['stage'], label: 'PgDn/PgUp', help: 'scroll' },
+  { action: 'pageUp', keys: [{ key: 'pageUp' }, { input: 'b' }], screens: ['stage'] },
 ];
 
 function matches(spec: KeySpec, input: string, key: Key): boolean {

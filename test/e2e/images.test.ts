@@ -37,7 +37,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 async function getText(url: string): Promise<{ status: number; text: string; servedBy: string | null } | undefined> {
-  const response = await fetch(url);
+  const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
   return { status: response.status, text: await response.text(), servedBy: response.headers.get('x-served-by') };
 }
 
@@ -88,6 +88,9 @@ describe('lab images (real engine)', () => {
     const port = await freePort();
     const container = await runContainer(name, reference('simple-server'), 8080, port, { network });
 
+    // Wait for the server's own word first: a request sent to the published port before anything
+    // listens behind it is closed by docker-proxy, and Node's fetch can then hang until its timeout.
+    await until('the start line', async () => ((await docker.logs(name)).includes(`simple-server ${name} serving on 8080`) ? true : undefined));
     const health = await until('/health', () => getText(`http://127.0.0.1:${port}/health`));
     expect(health.status).toBe(200);
     expect(JSON.parse(health.text)).toEqual({ status: 'ok', server: name });
@@ -96,7 +99,6 @@ describe('lab images (real engine)', () => {
     expect(page?.text).toContain(`Served by ${name}`);
     expect(page?.servedBy).toBe(name);
     expect((await getText(`http://127.0.0.1:${port}/missing`))?.status).toBe(404);
-    expect(await docker.logs(name)).toContain(`simple-server ${name} serving on 8080`);
 
     const stopping = Date.now();
     await container.stop({ t: 10 });
@@ -107,13 +109,19 @@ describe('lab images (real engine)', () => {
     const volume = `dltest-${runId}-registry`;
     await docker.api.createVolume({ Name: volume, Labels: testLabels });
     const port = await freePort();
-    const container = await runContainer(`dltest_${runId}_registry`, reference('registry'), 5000, port, { volume });
-    await until('the registry', async () => ((await fetch(`http://127.0.0.1:${port}/v2/`)).ok ? true : undefined));
+    const name = `dltest_${runId}_registry`;
+    const container = await runContainer(name, reference('registry'), 5000, port, { volume });
+    await until('the registry', async () => ((await docker.logs(name)).some((line) => line.includes('listening on')) ? true : undefined));
+    expect((await getText(`http://127.0.0.1:${port}/v2/`))?.status).toBe(200);
 
     const repository = `dockerlab-test-${runId}`;
     const pushed = `localhost:${port}/${repository}`;
-    const push = await shell.run(`docker tag ${reference('simple-server')} ${pushed} && docker push ${pushed}; status=$?; docker rmi ${pushed} >/dev/null; exit $status`, { cwd: root });
-    expect(push.exitCode).toBe(0);
+    let output = '';
+    const push = await shell.run(`docker tag ${reference('simple-server')} ${pushed}; docker push ${pushed} || status=$?; docker rmi ${pushed} >/dev/null; exit \${status:-0}`, {
+      cwd: root,
+      onOutput: (text) => (output += text),
+    });
+    expect({ exitCode: push.exitCode, output }).toMatchObject({ exitCode: 0 });
     const tags = (await (await fetch(`http://127.0.0.1:${port}/v2/${repository}/tags/list`)).json()) as { tags: string[] };
     expect(tags.tags).toEqual(['latest']);
 

@@ -1,6 +1,12 @@
-import { describe, expect, it } from '@jest/globals';
-import { FALLBACK_MIRROR, firstDebianMirror, importCommand } from '../../src/runtime/base-image.js';
-import { buildCommand, LAB_IMAGES, parseBuildProgress, type LabImage } from '../../src/runtime/images.js';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EnvironmentError } from '../../src/errors.js';
+import { ensureBaseImage, FALLBACK_MIRROR, firstDebianMirror, importCommand } from '../../src/runtime/base-image.js';
+import type { DockerClient } from '../../src/runtime/docker.js';
+import { buildCommand, buildImages, LAB_IMAGES, parseBuildProgress, type BuildEvent, type LabImage } from '../../src/runtime/images.js';
+import type { RunOptions, Shell } from '../../src/runtime/shell.js';
 
 const image = (name: string): LabImage => {
   const found = LAB_IMAGES.find((candidate) => candidate.name === name);
@@ -81,5 +87,113 @@ describe('importCommand', () => {
     const command = importCommand('/cache/rootfs');
     expect(command).toContain('tar -C /cache/rootfs ');
     expect(command).toMatch(/\| docker import --change 'LABEL dev\.dockerlab\.base=true' - debian:bookworm-slim$/);
+  });
+});
+
+/** A shell that records commands and plays back canned output and exit codes. */
+function fakeShell(answer: (command: string) => { output?: string; exitCode?: number } = () => ({})): Shell & { ran: string[]; cwds: string[] } {
+  const ran: string[] = [];
+  const cwds: string[] = [];
+  return {
+    ran,
+    cwds,
+    async run(command: string, { cwd, onOutput }: RunOptions) {
+      ran.push(command);
+      cwds.push(cwd);
+      const { output = '', exitCode = 0 } = answer(command);
+      for (const chunk of output.match(/[\s\S]{1,7}/g) ?? []) onOutput?.(chunk); // chunks split mid-line, as pipes do
+      return { command, exitCode, durationMs: 5, cancelled: false };
+    },
+  };
+}
+
+const fakeDocker = (present: string[]): DockerClient =>
+  ({ inspectImage: async (reference: string) => (present.includes(reference) ? { id: 'sha256:x', tags: [reference], repoDigests: [], labels: {}, created: '' } : undefined) }) as unknown as DockerClient;
+
+const CACHED_BUILD = [
+  'Sending build context to Docker daemon  10.29kB',
+  'Step 1/4 : ARG BASE_IMAGE=debian:bookworm-slim',
+  'Step 2/4 : FROM ${BASE_IMAGE}',
+  ' ---> 3b23208ee5f3',
+  'Step 3/4 : RUN apt-get update',
+  ' ---> Using cache',
+  ' ---> 02afa87446bb',
+  'Step 4/4 : COPY server.py .',
+  ' ---> Using cache',
+  ' ---> 783684274c5e',
+  'Successfully built 783684274c5e',
+  '',
+].join('\n');
+
+describe('buildImages', () => {
+  it('builds each image from the project root and follows its steps', async () => {
+    const shell = fakeShell(() => ({ output: CACHED_BUILD }));
+    const events: BuildEvent[] = [];
+    const summary = await buildImages({ shell, docker: fakeDocker(['debian:bookworm-slim']), root: '/lab', offline: true, onEvent: (event) => events.push(event) });
+    expect(shell.ran).toEqual(LAB_IMAGES.map((image) => buildCommand(image)));
+    expect(new Set(shell.cwds)).toEqual(new Set(['/lab']));
+    expect(summary.base.source).toBe('present');
+    expect(summary.images.map((image) => image.cached)).toEqual([true, true]);
+    const steps = events.flatMap((event) => (event.type === 'image-progress' && event.image === 'simple-server' ? [`${event.step}/${event.total}`] : []));
+    expect(steps[0]).toBe('0/0');
+    expect(steps.at(-1)).toBe('4/4');
+  });
+
+  it('reports a build that ran steps as not cached', async () => {
+    const shell = fakeShell(() => ({ output: CACHED_BUILD.replace(' ---> Using cache\n ---> 783684274c5e', ' ---> 783684274c5e') }));
+    const summary = await buildImages({ shell, docker: fakeDocker(['debian:bookworm-slim']), root: '/lab', offline: true, images: ['registry'] });
+    expect(summary.images).toEqual([{ name: 'registry', reference: 'dockerlab/registry', durationMs: 5, cached: false }]);
+  });
+
+  it('names the image and shows the last lines when a build fails', async () => {
+    const shell = fakeShell(() => ({ output: 'Step 3/9 : RUN apt-get update\nE: Unable to locate package pyhton3\n', exitCode: 100 }));
+    const build = buildImages({ shell, docker: fakeDocker(['debian:bookworm-slim']), root: '/lab', offline: true });
+    await expect(build).rejects.toThrow(EnvironmentError);
+    await expect(build).rejects.toThrow(/Building simple-server failed[\s\S]*Unable to locate package pyhton3/);
+  });
+
+  it('refuses an unknown image name', async () => {
+    await expect(buildImages({ shell: fakeShell(), docker: fakeDocker([]), root: '/lab', offline: true, images: ['nginx'] })).rejects.toThrow(/Unknown image "nginx"/);
+  });
+});
+
+describe('ensureBaseImage', () => {
+  const made: string[] = [];
+  afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const cachedRootfs = (): string => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'dockerlab-base-'));
+    made.push(cacheDir);
+    mkdirSync(join(cacheDir, 'rootfs-bookworm', 'etc'), { recursive: true });
+    writeFileSync(join(cacheDir, 'rootfs-bookworm', 'etc', 'debian_version'), '12.0\n');
+    return cacheDir;
+  };
+
+  it('does nothing when the base exists', async () => {
+    const shell = fakeShell();
+    expect((await ensureBaseImage({ shell, docker: fakeDocker(['debian:bookworm-slim']), root: '/lab', offline: false })).source).toBe('present');
+    expect(shell.ran).toEqual([]);
+  });
+
+  it('pulls when online', async () => {
+    const shell = fakeShell();
+    expect((await ensureBaseImage({ shell, docker: fakeDocker([]), root: '/lab', offline: false })).source).toBe('pulled');
+    expect(shell.ran).toEqual(['docker pull debian:bookworm-slim']);
+  });
+
+  it('imports a cached rootfs when the pull fails, showing each command', async () => {
+    const cacheDir = cachedRootfs();
+    const shell = fakeShell((command) => ({ exitCode: command.startsWith('docker pull') ? 1 : 0 }));
+    let shown = '';
+    const result = await ensureBaseImage({ shell, docker: fakeDocker([]), root: '/lab', offline: false, cacheDir, onOutput: (text) => (shown += text) });
+    expect(result.source).toBe('imported');
+    const rootfs = join(cacheDir, 'rootfs-bookworm');
+    expect(shell.ran).toEqual(['docker pull debian:bookworm-slim', importCommand(rootfs), 'docker tag debian:bookworm-slim dockerlab/base:bookworm']);
+    expect(shown).toContain(`$ ${importCommand(rootfs)}\n`);
+  });
+
+  it('never pulls when offline', async () => {
+    const shell = fakeShell();
+    await ensureBaseImage({ shell, docker: fakeDocker([]), root: '/lab', offline: true, cacheDir: cachedRootfs() });
+    expect(shell.ran.some((command) => command.includes('docker pull'))).toBe(false);
   });
 });

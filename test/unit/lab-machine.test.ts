@@ -114,7 +114,7 @@ describe('the lab machine', () => {
   });
 
   it('opens straight into a stage when asked to', async () => {
-    const machine = labMachine.provide({ actors: { prepareStage: fromPromise(async () => undefined) } });
+    const machine = labMachine.provide({ actors: { prepareStage: fromPromise<void, { stageId: string }>(async () => undefined) } });
     const actor = createActor(machine, { input: { stages, progress: emptyProgress(), open: 'single-host' } }).start();
     await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
     expect(actor.getSnapshot().context.current).toBe('single-host');
@@ -124,7 +124,7 @@ describe('the lab machine', () => {
     let aborted = false;
     const machine = labMachine.provide({
       actors: {
-        prepareStage: fromPromise(async () => undefined),
+        prepareStage: fromPromise<void, { stageId: string }>(async () => undefined),
         runStep: fromPromise(({ signal }) => new Promise((resolve) => signal.addEventListener('abort', () => { aborted = true; resolve({ exitCode: 130, durationMs: 1, cancelled: true }); }))),
       },
     });
@@ -136,5 +136,28 @@ describe('the lab machine', () => {
     actor.send({ type: 'user.stop' });
     expect(actor.getSnapshot().context.lastStep).toEqual({ index: 0, cancelled: true });
     expect(aborted).toBe(true);
+  });
+});
+
+describe('the real track', () => {
+  it('can reach and pass every stage in graph order', async () => {
+    const { loadLessons } = await import('../../src/lessons/load.js');
+    const { packageRoot } = await import('../../src/runtime/paths.js');
+    const track = loadLessons(`${packageRoot}/lessons`).stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
+    const machine = labMachine.provide({
+      actors: {
+        prepareStage: fromPromise<void, { stageId: string }>(async () => undefined),
+        runChecks: fromPromise(async ({ input }) => report(input.stageId, true)),
+      },
+    });
+    const actor = createActor(machine, { input: { stages: track, progress: emptyProgress() } }).start();
+    for (const stage of track) {
+      actor.send({ type: 'user.open', stageId: stage.id });
+      await waitFor(actor, (s) => s.matches({ stage: 'reading' }) && s.context.current === stage.id);
+      actor.send({ type: 'user.check' });
+      await waitFor(actor, (s) => s.context.progress.stages[stage.id]?.status === 'passed');
+      actor.send({ type: 'user.back' });
+    }
+    expect(overallProgress(actor.getSnapshot().context)).toBe(1);
   });
 });

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Benchmarks for the foundation, printed as figures from one run, each beside a baseline measured
+// in the same script: TUI time to first frame, `lab check single-host`, image builds cold and warm.
+// Needs a Docker engine and tmux. Touches only the lab's own resources (it ends with `lab reset --all`).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LAB_IMAGES, buildCommand } from '../dist/runtime/images.js';
+
+const LAB = ['dist/cli/main.js'];
+const env = { ...process.env, NO_COLOR: '1', LAB_STATE_DIR: mkdtempSync(join(tmpdir(), 'lab-bench-')) };
+
+const time = (work) => {
+  const started = process.hrtime.bigint();
+  work();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+};
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const run = (command, args, options = {}) => {
+  const result = spawnSync(command, args, { env, encoding: 'utf8', ...options });
+  if (options.check !== false && result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stdout}\n${result.stderr}`);
+  return result;
+};
+const lab = (...args) => run(process.execPath, [...LAB, ...args]);
+const ms = (value) => `${value.toFixed(0)} ms`;
+const rows = [];
+const report = (what, value, baselineName, baseline) => {
+  rows.push({ what, value: ms(value), baseline: `${baselineName} ${ms(baseline)}`, ratio: `${(value / baseline).toFixed(2)}×` });
+};
+
+/** Time until a tmux pane running `command` shows `text`. */
+function timeToScreen(command, text, deadlineMs = 15_000) {
+  const session = `lab-bench-${process.pid}`;
+  const started = Date.now();
+  run('tmux', ['new-session', '-d', '-s', session, '-x', '80', '-y', '24', `env NO_COLOR=1 LAB_STATE_DIR=${env.LAB_STATE_DIR} ${command}`]);
+  try {
+    while (Date.now() - started < deadlineMs) {
+      const screen = run('tmux', ['capture-pane', '-p', '-t', session], { check: false }).stdout ?? '';
+      if (screen.includes(text)) return Date.now() - started;
+      execFileSync('sleep', ['0.01']);
+    }
+    throw new Error(`"${text}" did not appear within ${deadlineMs} ms`);
+  } finally {
+    run('tmux', ['kill-session', '-t', session], { check: false });
+  }
+}
+
+// 1. TUI first frame, against a bare `node` that prints one line (the floor any Node CLI pays).
+const firstFrame = median([1, 2, 3].map(() => timeToScreen(`${process.execPath} ${LAB[0]}`, 'dockerlab')));
+const bareNode = median([1, 2, 3].map(() => timeToScreen(`${process.execPath} -e "console.log('hello'); setTimeout(() => {}, 5000)"`, 'hello')));
+report('TUI first frame (80×24)', firstFrame, 'bare node start', bareNode);
+
+// 2. `lab check single-host` on a solved stage, against one `docker ps` CLI call.
+lab('reset', '--all');
+lab('solve', 'single-host');
+const check = median([1, 2, 3, 4, 5].map(() => time(() => lab('check', 'single-host'))));
+const dockerPs = median([1, 2, 3, 4, 5].map(() => time(() => run('docker', ['ps']))));
+report('lab check single-host (5 checks)', check, 'docker ps', dockerPs);
+lab('reset', '--all');
+
+// 3. Image builds: cold (no layer cache, packages fetched from Debian's archive) against warm.
+const root = process.cwd();
+const cold = time(() => {
+  for (const image of LAB_IMAGES) run('bash', ['-c', buildCommand(image).replace('docker build', 'docker build --no-cache')], { cwd: root });
+});
+const warm = time(() => lab('images', 'build', '--offline'));
+report(`image build, ${LAB_IMAGES.length} images, cold (--no-cache)`, cold, 'warm rebuild', warm);
+report(`image build, ${LAB_IMAGES.length} images, warm (lab images build)`, warm, 'cold build', cold);
+
+console.log('\ndockerlab benchmarks (one run, medians where repeated)\n');
+console.table(rows);

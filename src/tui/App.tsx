@@ -1,0 +1,199 @@
+import { useApp, useInput } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { Actor } from 'xstate';
+import type { ActivityEvent, ActivityFeed } from '../actors/activity.js';
+import type { CheckResult } from '../checks/types.js';
+import type { Lessons } from '../lessons/types.js';
+import type { LabEvent } from '../machine/events.js';
+import type { labMachine } from '../machine/lab-machine.js';
+import { activityOf } from '../machine/selectors.js';
+import type { Progress, ProgressStore } from '../progress/store.js';
+import { actionFor } from './keymap.js';
+import { OutputBuffer } from './output-buffer.js';
+import { StageList } from './screens/StageList.js';
+import { StageView } from './screens/StageView.js';
+import { createTheme } from './theme.js';
+import { stageListItems, stageViewModel, type ActivityLog } from './view-model.js';
+
+export interface AppProps {
+  lessons: Lessons;
+  /** Created, not yet started: the app subscribes first so no feed event is missed. */
+  actor: Actor<typeof labMachine>;
+  feed: ActivityFeed;
+  store: ProgressStore;
+  warning?: string;
+  color: boolean;
+  presenter?: boolean;
+  /** Told when the learner quits, just before the app exits. */
+  onQuit?: () => void;
+  /** The clock behind elapsed times and the double Ctrl-C; tests may set it. */
+  now?: () => number;
+}
+
+const OUTPUT_TAIL = 100;
+const OUTPUT_REDRAW_MS = 50;
+const DOUBLE_PRESS_MS = 1000;
+
+interface LogState {
+  buffer: OutputBuffer;
+  since?: number;
+  command?: string;
+  checkResults: (CheckResult | undefined)[];
+  panel: ActivityLog['panel'];
+}
+
+/** The one place that talks to the lab: it follows the actor and the feed, and sends what keys ask for. */
+export function App({ lessons, actor, feed, store, warning, color, presenter = false, onQuit, now = Date.now }: AppProps) {
+  const app = useApp();
+  const exit = useCallback(() => {
+    onQuit?.();
+    app.exit();
+  }, [app, onQuit]);
+  const theme = useMemo(() => createTheme(color), [color]);
+  const snapshot = useSyncExternalStore(
+    useCallback((onChange: () => void) => {
+      const subscription = actor.subscribe({ next: onChange, error: onChange });
+      return () => subscription.unsubscribe();
+    }, [actor]),
+    () => actor.getSnapshot(),
+  );
+  const log = useRef<LogState>({ buffer: new OutputBuffer(), checkResults: [], panel: 'none' });
+  const [, redraw] = useState(0);
+  const [notice, setNotice] = useState<string>();
+  const [interruptHint, setInterruptHint] = useState<string>();
+  const lastInterrupt = useRef(Number.NEGATIVE_INFINITY);
+
+  // Subscribed before the actor starts, so the first stage's setup output is not missed.
+  useEffect(() => {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const show = () => redraw((n) => n + 1);
+    // Output can stream fast; it is drawn at most every OUTPUT_REDRAW_MS.
+    const showSoon = () => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        show();
+      }, OUTPUT_REDRAW_MS);
+    };
+    const unsubscribe = feed.subscribe((event) => (record(log.current, event, now) ? show() : showSoon()));
+    return () => {
+      unsubscribe();
+      if (pending) clearTimeout(pending);
+    };
+  }, [feed, now]);
+
+  // Progress is saved whenever the machine makes a new progress object.
+  useEffect(() => {
+    let saved: Progress = actor.getSnapshot().context.progress;
+    const save = (progress: Progress) => {
+      if (progress === saved) return;
+      saved = progress;
+      try {
+        store.save(progress);
+      } catch (error) {
+        setNotice(`Your progress could not be saved to ${store.path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+    const subscription = actor.subscribe({
+      next: (next) => save(next.context.progress),
+      error: (error) => setNotice(`The lab stopped: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    actor.start();
+    save(actor.getSnapshot().context.progress);
+    return () => subscription.unsubscribe();
+  }, [actor, store]);
+
+  const activity = activityOf(snapshot);
+  const { context } = snapshot;
+  const stage = activity === 'browsing' ? undefined : lessons.stages.find((s) => s.id === context.current);
+
+  const send = useCallback(
+    (event: LabEvent) => {
+      setNotice(undefined);
+      setInterruptHint(undefined);
+      if (event.type !== 'user.stop' && event.type !== 'user.back') startAction(log.current, event, now());
+      actor.send(event);
+    },
+    [actor, now],
+  );
+
+  // Ctrl-C stops what can be stopped; pressed twice within a second, or when nothing runs, it quits.
+  useInput((input, key) => {
+    const action = actionFor(stage ? 'stage' : 'list', activity, input, key);
+    if (action !== 'interrupt') return setInterruptHint(undefined);
+    const at = now();
+    const twice = at - lastInterrupt.current < DOUBLE_PRESS_MS;
+    lastInterrupt.current = at;
+    if (twice || activity === 'browsing' || activity === 'reading') return exit();
+    if (activity === 'runningStep' || activity === 'solving') {
+      actor.send({ type: 'user.stop' });
+      setInterruptHint('Stopped. Press Ctrl-C again within a second to quit the lab.');
+    } else {
+      setInterruptHint("This can't be stopped halfway. Press Ctrl-C again within a second to quit the lab.");
+    }
+  });
+
+  const message = [notice, interruptHint].filter(Boolean).join(' ') || undefined;
+  if (!stage) {
+    return (
+      <StageList
+        items={stageListItems(lessons, context)}
+        {...(context.progress.current ? { selectedId: context.progress.current } : {})}
+        {...(warning ? { warning } : {})}
+        {...(message ? { notice: message } : {})}
+        presenter={presenter}
+        theme={theme}
+        onEvent={send}
+        onQuit={exit}
+      />
+    );
+  }
+  const current = log.current;
+  const model = stageViewModel(
+    stage,
+    context,
+    activity,
+    {
+      output: current.buffer.tail(OUTPUT_TAIL),
+      checkResults: current.checkResults,
+      panel: current.panel,
+      ...(current.since !== undefined ? { since: current.since } : {}),
+      ...(current.command ? { command: current.command } : {}),
+    },
+    message,
+  );
+  return <StageView key={stage.id} model={model} theme={theme} onEvent={send} onQuit={exit} />;
+}
+
+/** A new action begins: what the last one printed gives way to what this one will. */
+function startAction(log: LogState, event: LabEvent, at: number): void {
+  log.buffer.clear();
+  log.checkResults = [];
+  delete log.command;
+  log.since = at;
+  log.panel = event.type === 'user.check' ? 'checks' : 'none';
+}
+
+/** Folds a feed event into the log; true when it should show at once, false when it can wait a frame. */
+function record(log: LogState, event: ActivityEvent, now: () => number): boolean {
+  switch (event.type) {
+    case 'command.started': {
+      const [first = '', ...rest] = event.command.split('\n');
+      log.buffer.note(`$ ${first}`);
+      for (const line of rest) log.buffer.note(`> ${line}`);
+      log.command = event.command;
+      log.since ??= now();
+      log.panel = 'output';
+      return true;
+    }
+    case 'command.output':
+      log.buffer.append(event.text);
+      return false;
+    case 'command.exited':
+      delete log.command;
+      return true;
+    case 'check.finished':
+      log.checkResults = Object.assign([...log.checkResults], { [event.index]: event.result });
+      log.panel = 'checks';
+      return true;
+  }
+}

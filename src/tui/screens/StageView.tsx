@@ -1,0 +1,243 @@
+import { Box, Text, useInput } from 'ink';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { renderMarkdown } from '../../lessons/render-markdown.js';
+import type { LabEvent } from '../../machine/events.js';
+import type { StepRun } from '../../machine/lab-machine.js';
+import { CheckList, checkLines } from '../components/CheckList.js';
+import { CommandOutput } from '../components/CommandOutput.js';
+import { KeyHelp } from '../components/KeyHelp.js';
+import { Lines, type Line } from '../components/Lines.js';
+import { RunStatus } from '../components/RunStatus.js';
+import { StepList } from '../components/StepList.js';
+import { actionFor, eventFor, keyHelp, type KeyAction } from '../keymap.js';
+import { formatDuration, stageNumber, textWidth, truncate, wrap } from '../layout.js';
+import { statusLabel, type Theme } from '../theme.js';
+import { useTerminalSize } from '../use-terminal-size.js';
+import type { StageViewModel } from '../view-model.js';
+
+export interface StageViewProps {
+  model: StageViewModel;
+  theme: Theme;
+  onEvent: (event: LabEvent) => void;
+  onQuit: () => void;
+}
+
+type Confirmable = Extract<KeyAction, 'solve' | 'reset'>;
+
+interface UiState {
+  selected: number;
+  scroll: number;
+  /** An action waiting for its key to be pressed again. */
+  confirm?: Confirmable;
+}
+
+const confirmText: Record<Confirmable, string> = {
+  solve: 'Press s again to solve this stage: its setup and solution run, then its checks. Any other key cancels.',
+  reset: "Press r again to reset this stage: its containers are removed and its progress forgotten. Any other key cancels.",
+};
+
+const MAX_STEP_ROWS = 5;
+const MIN_LESSON_ROWS = 3;
+
+/** One stage: the lesson, its steps with their exact commands, and what running or checking them did. */
+export function StageView({ model, theme, onEvent, onQuit }: StageViewProps) {
+  const { rows, columns } = useTerminalSize();
+  // Keys can arrive faster than frames: handlers read and write the ref, renders follow the state.
+  const [ui, setUi] = useState<UiState>(() => ({ selected: Math.min(model.lastStep?.index ?? 0, Math.max(0, model.steps.length - 1)), scroll: 0 }));
+  const latest = useRef(ui);
+  const update = (change: Partial<UiState>) => {
+    latest.current = { ...latest.current, ...change };
+    if (!('confirm' in change) && latest.current.confirm) delete latest.current.confirm;
+    setUi(latest.current);
+  };
+  const { selected, confirm } = ui;
+  const lesson = useMemo(() => renderMarkdown(model.markdown, columns, theme.color).split('\n'), [model.markdown, columns, theme.color]);
+
+  // After a step succeeds, the next one is the natural thing to run.
+  useEffect(() => {
+    const last = model.lastStep;
+    if (last?.exitCode === 0 && !last.cancelled && latest.current.selected === last.index) {
+      update({ selected: Math.min(last.index + 1, model.steps.length - 1) });
+    }
+  }, [model.lastStep, model.steps.length]);
+
+  const layout = planLayout(model, rows, columns, confirm, theme);
+  const maxScroll = Math.max(0, lesson.length - layout.lessonRows);
+  const top = Math.min(ui.scroll, maxScroll);
+
+  useInput((input, key) => {
+    const action = actionFor('stage', model.activity, input, key);
+    const { selected: current, scroll, confirm: pending } = latest.current;
+    const page = Math.max(1, layout.lessonRows - 1);
+    if (pending) update({});
+    switch (action) {
+      case 'up':
+        return update({ selected: Math.max(0, current - 1) });
+      case 'down':
+        return update({ selected: Math.max(0, Math.min(model.steps.length - 1, current + 1)) });
+      case 'pageDown':
+        return update({ scroll: Math.min(maxScroll, Math.min(scroll, maxScroll) + page) });
+      case 'pageUp':
+        return update({ scroll: Math.max(0, Math.min(scroll, maxScroll) - page) });
+      case 'solve':
+      case 'reset':
+        // Both undo work, so each asks for the same key again.
+        if (pending !== action) return update({ confirm: action });
+        return onEvent(eventFor(action, {})!);
+      case 'quit':
+        return onQuit();
+      case undefined:
+      case 'interrupt':
+        return;
+      default: {
+        const event = eventFor(action, { stepIndex: current });
+        if (event && (action !== 'run' || model.steps.length > 0)) onEvent(event);
+      }
+    }
+  });
+
+  return (
+    <Box flexDirection="column" height={rows - 1} width={columns}>
+      <Header model={model} width={columns} theme={theme} />
+      <Box flexDirection="column" height={layout.lessonRows} overflow="hidden">
+        <Lines lines={lesson.slice(top, top + layout.lessonRows).map((text) => ({ text }))} />
+      </Box>
+      <Text wrap="truncate-end" {...theme.tone.muted}>
+        {scrollRule(top, layout.lessonRows, lesson.length, columns, theme)}
+      </Text>
+      {model.steps.length > 0 ? (
+        <StepList
+          steps={model.steps}
+          selected={selected}
+          {...(model.activity === 'runningStep' && model.lastStep ? { running: model.lastStep.index } : {})}
+          {...(model.lastStep ? { lastStep: model.lastStep } : {})}
+          width={columns}
+          height={layout.stepRows}
+          theme={theme}
+        />
+      ) : (
+        <Text {...theme.tone.muted}>This stage has no commands to run here: do it your way, then press c to check.</Text>
+      )}
+      <Activity model={model} rows={layout.activityRows} width={columns} theme={theme} />
+      <Lines lines={layout.messages} />
+      <KeyHelp items={keyHelp('stage', model.activity)} width={columns} theme={theme} />
+    </Box>
+  );
+}
+
+function Header({ model, width, theme }: { model: StageViewModel; width: number; theme: Theme }) {
+  const status = statusLabel(model.status);
+  const room = width - textWidth(status) - 4;
+  return (
+    <Box width={width} justifyContent="space-between">
+      <Text wrap="truncate-end" {...theme.tone.title}>
+        {truncate(`${stageNumber(model.number)} ${model.title}`, room)}
+      </Text>
+      <Text {...theme.stageTone[model.status]}>{`${theme.stageIcon[model.status]} ${status}`}</Text>
+    </Box>
+  );
+}
+
+/** "── lines 1–9 of 40 · space for more ──────", or a plain rule when the lesson fits. */
+function scrollRule(top: number, height: number, total: number, width: number, theme: Theme): string {
+  const last = Math.min(total, top + height);
+  const more = last < total ? ' · space/PgDn for more' : top > 0 ? ' · b/PgUp to go back' : '';
+  const info = total > height ? ` lesson ${top + 1}–${last} of ${total}${more} ` : '';
+  return theme.rule.repeat(2) + info + theme.rule.repeat(Math.max(0, width - 2 - textWidth(info)));
+}
+
+interface Layout {
+  lessonRows: number;
+  stepRows: number;
+  activityRows: number;
+  messages: Line[];
+}
+
+/** Splits the rows: fixed parts first, then the activity pane, and the lesson takes the rest. */
+function planLayout(model: StageViewModel, rows: number, width: number, confirm: Confirmable | undefined, theme: Theme): Layout {
+  const messages: Line[] = [
+    ...(model.problem ? wrap(model.problem, width).slice(0, 3).map((text) => ({ text, tone: theme.tone.danger })) : []),
+    ...(confirm ? wrap(confirmText[confirm], width).slice(0, 2).map((text) => ({ text, tone: theme.tone.warning })) : []),
+    ...(model.notice ? wrap(model.notice, width).slice(0, 2).map((text) => ({ text, tone: theme.tone.warning })) : []),
+  ];
+  const stepRows = Math.max(1, Math.min(MAX_STEP_ROWS, model.steps.length));
+  // Header, rule and help line.
+  const available = rows - 1 - 3 - stepRows - messages.length;
+  const room = Math.max(0, available - MIN_LESSON_ROWS);
+  const activityRows = Math.min(room, wantedActivityRows(model, rows, width, theme));
+  return { lessonRows: Math.max(1, available - activityRows), stepRows, activityRows, messages };
+}
+
+const busy = (model: StageViewModel) => model.activity !== 'reading' && model.activity !== 'browsing';
+
+/** Output gets a steady share of the screen, so the lesson does not jump as lines arrive. */
+function wantedActivityRows(model: StageViewModel, rows: number, width: number, theme: Theme): number {
+  const status = busy(model) || resultLine(model, theme) ? 1 : 0;
+  if (model.panel === 'checks') return status + checkLines({ checks: checkRows(model), ...passedOf(model), width, theme }).length;
+  if (model.panel === 'output' || busy(model)) return status + Math.max(3, Math.floor((rows - 1) * 0.4));
+  return status;
+}
+
+function Activity({ model, rows, width, theme }: { model: StageViewModel; rows: number; width: number; theme: Theme }) {
+  if (rows <= 0) return null;
+  const status = statusOf(model, theme);
+  const body = rows - (status ? 1 : 0);
+  return (
+    <Box flexDirection="column" height={rows} overflow="hidden">
+      {status}
+      {model.panel === 'checks' || model.activity === 'checking' ? (
+        <CheckList checks={checkRows(model)} {...passedOf(model)} width={width} height={body} theme={theme} />
+      ) : body > 0 ? (
+        <CommandOutput lines={model.output.slice(-body)} height={body} theme={theme} />
+      ) : null}
+    </Box>
+  );
+}
+
+function statusOf(model: StageViewModel, theme: Theme) {
+  const since = model.since !== undefined ? { since: model.since } : {};
+  switch (model.activity) {
+    case 'preparing':
+      return <RunStatus label="Setting up the stage…" {...since} theme={theme} />;
+    case 'runningStep': {
+      const index = model.lastStep?.index ?? 0;
+      const step = model.steps[index];
+      const detail = step?.long ? 'runs until you stop it: x' : 'x stops it';
+      return <RunStatus label={`Running step ${index + 1} ${step?.name ?? ''}`} detail={detail} {...since} theme={theme} />;
+    }
+    case 'checking':
+      return <RunStatus label="Checking the stage…" {...since} theme={theme} />;
+    case 'solving':
+      return <RunStatus label="Solving the stage: its setup, then its solution…" detail="x stops it" {...since} theme={theme} />;
+    case 'resetting':
+      return <RunStatus label="Resetting the stage…" {...since} theme={theme} />;
+    default: {
+      const line = resultLine(model, theme);
+      return line ? <Lines lines={[line]} /> : null;
+    }
+  }
+}
+
+/** How the last step ended: "exit 0 in 1.2 s" or "stopped". */
+function resultLine(model: StageViewModel, theme: Theme): Line | undefined {
+  if (model.panel !== 'output') return undefined;
+  // Output with no step run: the stage's setup commands, run as it opened.
+  if (!model.lastStep) return model.problem ? undefined : { text: `${theme.checkIcon.pass} The stage is set up.`, tone: theme.tone.muted };
+  const { index, exitCode, durationMs, cancelled }: StepRun = model.lastStep;
+  const name = `Step ${index + 1} ${model.steps[index]?.name ?? ''}`;
+  if (cancelled) return { text: `${theme.stopped} ${name}: stopped`, tone: theme.tone.warning };
+  if (exitCode === undefined) return undefined;
+  const took = durationMs !== undefined ? ` in ${formatDuration(durationMs)}` : '';
+  return exitCode === 0
+    ? { text: `${theme.checkIcon.pass} ${name}: exit 0${took}`, tone: theme.checkTone.pass }
+    : { text: `${theme.checkIcon.fail} ${name}: exit ${exitCode}${took}`, tone: theme.checkTone.fail };
+}
+
+function checkRows(model: StageViewModel) {
+  return model.checkTitles.map((title, index) => {
+    const result = model.checkResults[index];
+    return result ? { title, result } : { title };
+  });
+}
+
+const passedOf = (model: StageViewModel) => (model.passed !== undefined ? { passed: model.passed } : {});

@@ -1,0 +1,42 @@
+import { render } from 'ink';
+import type { Actor } from 'xstate';
+import type { ActivityFeed } from '../actors/activity.js';
+import type { Lessons } from '../lessons/types.js';
+import type { labMachine } from '../machine/lab-machine.js';
+import type { ProgressStore } from '../progress/store.js';
+import { App } from './App.js';
+
+export interface StartTuiOptions {
+  lessons: Lessons;
+  /** Created with the real actors and its input, not started: the app starts it once it listens. */
+  actor: Actor<typeof labMachine>;
+  feed: ActivityFeed;
+  store: ProgressStore;
+  /** Shown at the top of the stage list (a progress file moved aside, an engine that does not answer). */
+  warning?: string;
+  color: boolean;
+  presenter?: boolean;
+}
+
+// The alternate screen keeps the learner's scrollback as it was when the lab quits.
+const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h';
+const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
+
+/** Runs the lab's interface until the learner quits; the actor is stopped on the way out. */
+export async function startTui({ lessons, actor, feed, store, warning, color, presenter = false }: StartTuiOptions): Promise<void> {
+  const fullScreen = Boolean(process.stdout.isTTY);
+  if (fullScreen) process.stdout.write(ENTER_ALTERNATE_SCREEN);
+  try {
+    // Ctrl-C is the app's: it stops a running step first, and quits when pressed twice.
+    // ink 6.8's incrementalRendering garbles frames whose line count changes, so it stays off; the frame
+    // is kept one row shorter than the terminal, so ink never falls back to clearing the whole screen.
+    const instance = render(
+      <App lessons={lessons} actor={actor} feed={feed} store={store} color={color} presenter={presenter} {...(warning ? { warning } : {})} />,
+      { exitOnCtrlC: false },
+    );
+    await instance.waitUntilExit();
+  } finally {
+    actor.stop();
+    if (fullScreen) process.stdout.write(LEAVE_ALTERNATE_SCREEN);
+  }
+}

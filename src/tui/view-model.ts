@@ -1,0 +1,99 @@
+import type { CheckResult } from '../checks/types.js';
+import type { Lessons, Stage } from '../lessons/types.js';
+import type { LabContext, StepRun } from '../machine/lab-machine.js';
+import { stageStatus, type Activity, type StageStatus } from '../machine/selectors.js';
+
+/** A stage as the stage list shows it. */
+export interface StageListItem {
+  id: string;
+  number: number;
+  title: string;
+  summary: string;
+  status: StageStatus;
+  /** The stages still to pass before this one opens. */
+  lockedBy: string[];
+}
+
+/** Everything the stage view shows; plain data, so the screen can be rendered from a fixture. */
+export interface StageViewModel {
+  id: string;
+  number: number;
+  title: string;
+  status: StageStatus;
+  markdown: string;
+  steps: { name: string; command: string; long?: boolean }[];
+  checkTitles: string[];
+  activity: Activity;
+  problem?: string;
+  notice?: string;
+  /** When the current work began. */
+  since?: number;
+  /** The command running now (setup, a step, the solution). */
+  command?: string;
+  /** The tail of the output of the commands run since the last action. */
+  output: string[];
+  lastStep?: StepRun;
+  /** Check results so far, by check index. */
+  checkResults: (CheckResult | undefined)[];
+  /** Set once a check run has finished. */
+  passed?: boolean;
+  /** What the lower pane shows: command output, or check results. */
+  panel: 'none' | 'output' | 'checks';
+}
+
+/** "finish single-host first", "finish a, b and c first". */
+export function lockedReason(lockedBy: string[]): string {
+  const names = lockedBy.length <= 1 ? lockedBy.join('') : `${lockedBy.slice(0, -1).join(', ')} and ${lockedBy.at(-1)}`;
+  return `finish ${names} first`;
+}
+
+export function stageListItems(lessons: Lessons, context: Pick<LabContext, 'stages' | 'progress'>): StageListItem[] {
+  return lessons.stages.map((stage) => ({
+    id: stage.id,
+    number: stage.number,
+    title: stage.title,
+    summary: stage.summary,
+    status: stageStatus(context, stage.id),
+    lockedBy: stage.requires.filter((id) => context.progress.stages[id]?.status !== 'passed'),
+  }));
+}
+
+/** What the feed told the interface since the learner last asked for something. */
+export interface ActivityLog {
+  since?: number;
+  command?: string;
+  output: string[];
+  checkResults: (CheckResult | undefined)[];
+  panel: 'none' | 'output' | 'checks';
+}
+
+export function stageViewModel(
+  stage: Stage,
+  context: LabContext,
+  activity: Activity,
+  log: ActivityLog,
+  notice?: string,
+): StageViewModel {
+  const report = context.lastReport?.stageId === stage.id ? context.lastReport : undefined;
+  const showsChecks = activity === 'checking' || log.panel === 'checks';
+  const checkResults = showsChecks && activity !== 'checking' && report ? report.results : log.checkResults;
+  return {
+    id: stage.id,
+    number: stage.number,
+    title: stage.title,
+    status: stageStatus(context, stage.id),
+    markdown: stage.markdown,
+    steps: stage.steps,
+    checkTitles: stage.checks.map((check) => check.title),
+    activity,
+    output: log.output,
+    checkResults,
+    panel: showsChecks ? 'checks' : log.panel,
+    ...(context.problem ? { problem: context.problem } : {}),
+    ...(notice ? { notice } : {}),
+    ...(log.since !== undefined ? { since: log.since } : {}),
+    ...(log.command ? { command: log.command } : {}),
+    ...(context.lastStep ? { lastStep: context.lastStep } : {}),
+    ...(showsChecks && activity !== 'checking' && report ? { passed: report.passed } : {}),
+  };
+}

@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { cleanup, render } from 'ink-testing-library';
+import { createActor, fromPromise } from 'xstate';
+import { createActivityFeed, type ActivityFeed } from '../../src/actors/activity.js';
+import type { CheckResult, StageReport } from '../../src/checks/types.js';
+import type { Lessons } from '../../src/lessons/types.js';
+import { labMachine } from '../../src/machine/lab-machine.js';
+import { emptyProgress, type Progress, type ProgressStore } from '../../src/progress/store.js';
+import { App } from '../../src/tui/App.js';
+import { keys, press, trackFixture, waitFor, waitForFrame } from './helpers.js';
+
+const lessons: Lessons = { dir: 'lessons', stages: trackFixture() };
+
+const results: CheckResult[] = [
+  { kind: 'container-running', title: 'simple-server-test is running', status: 'pass', summary: 'up 2 s', durationMs: 3 },
+  {
+    kind: 'container-log',
+    title: 'It serves on 8080',
+    status: 'fail',
+    summary: 'no log line matches /serving on 8080/',
+    hint: 'Run `docker logs simple-server-test` to see why it did not start.',
+    durationMs: 5,
+  },
+];
+
+type StepOutcome = { exitCode: number; durationMs: number; cancelled: boolean };
+
+/** Actors that behave like the real ones towards the feed, without Docker. */
+function fakeActors(feed: ActivityFeed, runStep: (signal: AbortSignal) => Promise<StepOutcome>) {
+  const command = async (text: string, output: string, outcome: StepOutcome) => {
+    feed.emit({ type: 'command.started', command: text });
+    feed.emit({ type: 'command.output', text: output });
+    feed.emit({ type: 'command.exited', command: text, ...outcome });
+    return outcome;
+  };
+  return {
+    prepareStage: fromPromise<void, { stageId: string }>(async () => {
+      await command('docker network create simple-network', '3f2a9c0d\n', { exitCode: 0, durationMs: 40, cancelled: false });
+    }),
+    runStep: fromPromise<StepOutcome, { stageId: string; index: number }>(async ({ input, signal }) => {
+      const step = lessons.stages.find((s) => s.id === input.stageId)!.steps[input.index]!;
+      feed.emit({ type: 'command.started', command: step.command });
+      feed.emit({ type: 'command.output', text: 'Step 1/4 : FROM dockerlab/base\nSuccessfully built 5d1e\n' });
+      const outcome = await runStep(signal);
+      feed.emit({ type: 'command.exited', command: step.command, ...outcome });
+      return outcome;
+    }),
+    runChecks: fromPromise<StageReport, { stageId: string }>(async ({ input }) => {
+      results.forEach((result, index) => feed.emit({ type: 'check.finished', index, result }));
+      return { stageId: input.stageId, passed: false, results, finishedAt: '2026-01-02T00:00:00Z' };
+    }),
+    solveStage: fromPromise<void, { stageId: string }>(async () => undefined),
+    resetStage: fromPromise<void, { stageId: string }>(async () => undefined),
+  };
+}
+
+function startApp(runStep: (signal: AbortSignal) => Promise<StepOutcome> = async () => ({ exitCode: 0, durationMs: 1200, cancelled: false })) {
+  const feed = createActivityFeed();
+  const machine = labMachine.provide({ actors: fakeActors(feed, runStep) });
+  const stages = lessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
+  const actor = createActor(machine, { input: { stages, progress: emptyProgress() } });
+  const saved: Progress[] = [];
+  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), save: (progress) => void saved.push(progress) };
+  const onQuit = jest.fn<() => void>();
+  const view = render(<App lessons={lessons} actor={actor} feed={feed} store={store} color={false} onQuit={onQuit} />);
+  return { ...view, actor, saved, onQuit };
+}
+
+afterEach(cleanup);
+
+describe('the app', () => {
+  it('opens a stage, runs a step, checks it, and saves the progress', async () => {
+    const { stdin, lastFrame, saved, actor } = startApp();
+    await waitForFrame(lastFrame, '0/3 passed');
+
+    await press(stdin, keys.enter);
+    await waitForFrame(lastFrame, 'The stage is set up.');
+    expect(lastFrame()).toContain('│ $ docker network create simple-network');
+
+    await press(stdin, keys.enter);
+    const ran = await waitForFrame(lastFrame, '✔ Step 1 build: exit 0 in 1.2 s');
+    expect(ran).toContain('│ Successfully built 5d1e');
+
+    await press(stdin, 'c');
+    const checked = await waitForFrame(lastFrame, '1 of 2 checks failed');
+    expect(checked).toContain('✔ simple-server-test is running: up 2 s');
+    expect(checked).toContain('✖ It serves on 8080: no log line matches /serving on 8080/');
+    expect(checked).toContain('Run `docker logs simple-server-test` to see why it did not start.');
+    expect(checked.split('\n')[0]).toMatch(/✖ failed$/);
+
+    expect(saved.at(-1)).toBe(actor.getSnapshot().context.progress);
+    expect(saved.at(-1)?.stages['single-host']).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(saved[0]?.stages['single-host']?.status).toBe('started');
+  });
+
+  it('saves progress only when it changes', async () => {
+    const { stdin, lastFrame, saved } = startApp();
+    await waitForFrame(lastFrame, '0/3 passed');
+    expect(saved).toHaveLength(0);
+    await press(stdin, keys.enter);
+    await waitForFrame(lastFrame, 'The stage is set up.');
+    await press(stdin, keys.enter);
+    await waitForFrame(lastFrame, 'exit 0 in 1.2 s');
+    expect(saved).toHaveLength(1);
+  });
+
+  it('goes back to the list with the stage just left selected', async () => {
+    const { stdin, lastFrame } = startApp();
+    await waitForFrame(lastFrame, '0/3 passed');
+    await press(stdin, keys.enter);
+    await waitForFrame(lastFrame, 'The stage is set up.');
+    await press(stdin, keys.escape);
+    const list = await waitForFrame(lastFrame, 'dockerlab');
+    expect(list).toMatch(/› ●\s+01 Build, ship and run one service/);
+  });
+
+  it('stops a running step on Ctrl-C, and quits on a second Ctrl-C within a second', async () => {
+    const untilStopped = (signal: AbortSignal) =>
+      new Promise<StepOutcome>((resolve) => signal.addEventListener('abort', () => resolve({ exitCode: 130, durationMs: 10, cancelled: true })));
+    const { stdin, lastFrame, onQuit } = startApp(untilStopped);
+    await waitForFrame(lastFrame, '0/3 passed');
+    await press(stdin, keys.enter);
+    await waitForFrame(lastFrame, 'The stage is set up.');
+    await press(stdin, keys.enter);
+    await waitForFrame(lastFrame, 'Running step 1 build');
+
+    await press(stdin, keys.ctrlC);
+    await waitForFrame(lastFrame, '■ Step 1 build: stopped');
+    expect(lastFrame()).toContain('Press Ctrl-C again within a second to quit');
+    expect(onQuit).not.toHaveBeenCalled();
+
+    await press(stdin, keys.ctrlC);
+    await waitFor(() => onQuit.mock.calls.length === 1, 'the app to quit');
+  });
+
+  it('quits on q from the stage list', async () => {
+    const { stdin, lastFrame, onQuit } = startApp();
+    await waitForFrame(lastFrame, '0/3 passed');
+    await press(stdin, 'q');
+    await waitFor(() => onQuit.mock.calls.length === 1, 'the app to quit');
+  });
+});
