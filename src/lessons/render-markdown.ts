@@ -38,7 +38,8 @@ function rendererFor(width: number, color: boolean): Marked {
   const key = `${width}:${color}`;
   let marked = renderers.get(key);
   if (!marked) {
-    marked = new Marked(markedTerminal({ ...(color ? {} : plainStyles), width, reflowText: true, tab: 2 }));
+    // No emoji shortcodes: a port mapping such as 127.0.0.1:100:100 must stay as written.
+    marked = new Marked(markedTerminal({ ...(color ? {} : plainStyles), width, reflowText: true, tab: 2, emoji: false }));
     renderers.set(key, marked);
   }
   return marked;

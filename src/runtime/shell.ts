@@ -23,12 +23,22 @@ export interface Shell {
 
 const GRACE_MS = 5_000;
 
+/** True while any process of the group is alive (a background child can outlive bash). */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Each command runs in its own process group under `bash -e`, so cancelling it is what Ctrl-C in a
  * terminal does: SIGINT to the whole group (the docker CLI forwards it to the container), then
  * SIGTERM and SIGKILL if it does not end within a grace period.
  */
-export function createShell(): Shell {
+export function createShell({ graceMs = GRACE_MS }: { graceMs?: number } = {}): Shell {
   return {
     async run(command, { cwd, onOutput, signal, env }) {
       const started = Date.now();
@@ -45,7 +55,7 @@ export function createShell(): Shell {
       let cancelled = false;
       const cancel = (): void => {
         cancelled = true;
-        void stopGroup(child.pid, () => child.exitCode !== null || child.signalCode !== null);
+        void stopGroup(child.pid, graceMs);
       };
       if (signal?.aborted) cancel();
       signal?.addEventListener('abort', cancel, { once: true });
@@ -57,16 +67,16 @@ export function createShell(): Shell {
   };
 }
 
-async function stopGroup(pid: number | undefined, ended: () => boolean): Promise<void> {
+async function stopGroup(pid: number | undefined, graceMs: number): Promise<void> {
   if (pid === undefined) return;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
-    if (ended()) return;
+    if (!groupAlive(pid)) return;
     try {
       process.kill(-pid, signal);
     } catch {
       return;
     }
-    const deadline = Date.now() + GRACE_MS;
-    while (!ended() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const deadline = Date.now() + graceMs;
+    while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -65,3 +65,9 @@ describe('wrapText', () => {
     expect(second).toBe(`${ESC}[33mthree${ESC}[39m`);
   });
 });
+
+describe('renderMarkdown and port mappings', () => {
+  it('leaves text between colons as written (no emoji shortcodes)', () => {
+    expect(renderMarkdown('Publish it with -p 127.0.0.1:100:100 and check :100: too.', 80, false)).toContain('127.0.0.1:100:100 and check :100: too.');
+  });
+});

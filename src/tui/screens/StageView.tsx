@@ -81,7 +81,7 @@ export function StageView({ model, theme, onEvent, onQuit }: StageViewProps) {
         return update({ scroll: Math.max(0, Math.min(scroll, maxScroll) - page) });
       case 'solve':
       case 'reset':
-        // Both undo work, so each asks for the same key again.
+        // Both replace what the learner built, so each asks for its key a second time.
         if (pending !== action) return update({ confirm: action });
         return onEvent(eventFor(action, {})!);
       case 'quit':
@@ -116,7 +116,7 @@ export function StageView({ model, theme, onEvent, onQuit }: StageViewProps) {
           theme={theme}
         />
       ) : (
-        <Text {...theme.tone.muted}>This stage has no commands to run here: do it your way, then press c to check.</Text>
+        <Text wrap="truncate-end" {...theme.tone.muted}>This stage has no commands to run here: do it your way, then press c to check.</Text>
       )}
       <Activity model={model} rows={layout.activityRows} width={columns} theme={theme} />
       <Lines lines={layout.messages} />
@@ -170,11 +170,16 @@ function planLayout(model: StageViewModel, rows: number, width: number, confirm:
 
 const busy = (model: StageViewModel) => model.activity !== 'reading' && model.activity !== 'browsing';
 
-/** Output gets a steady share of the screen, so the lesson does not jump as lines arrive. */
+/**
+ * While work runs, output gets a steady share of the screen, so the lesson does not jump as lines
+ * arrive; once it is done, the pane shrinks to what the output needs and the lesson gets the rest.
+ */
 function wantedActivityRows(model: StageViewModel, rows: number, width: number, theme: Theme): number {
   const status = busy(model) || resultLine(model, theme) ? 1 : 0;
+  const share = Math.max(3, Math.floor((rows - 1) * 0.4));
   if (model.panel === 'checks') return status + checkLines({ checks: checkRows(model), ...passedOf(model), width, theme }).length;
-  if (model.panel === 'output' || busy(model)) return status + Math.max(3, Math.floor((rows - 1) * 0.4));
+  if (busy(model)) return status + share;
+  if (model.panel === 'output') return status + Math.min(share, model.output.length);
   return status;
 }
 
@@ -196,9 +201,11 @@ function Activity({ model, rows, width, theme }: { model: StageViewModel; rows: 
 
 function statusOf(model: StageViewModel, theme: Theme) {
   const since = model.since !== undefined ? { since: model.since } : {};
+  // Setup, solve and reset run several commands: say which one is running.
+  const current = model.command ? { detail: `$ ${model.command.split('\n')[0]}` } : {};
   switch (model.activity) {
     case 'preparing':
-      return <RunStatus label="Setting up the stage…" {...since} theme={theme} />;
+      return <RunStatus label="Setting up the stage…" {...since} {...current} theme={theme} />;
     case 'runningStep': {
       const index = model.lastStep?.index ?? 0;
       const step = model.steps[index];
@@ -208,9 +215,9 @@ function statusOf(model: StageViewModel, theme: Theme) {
     case 'checking':
       return <RunStatus label="Checking the stage…" {...since} theme={theme} />;
     case 'solving':
-      return <RunStatus label="Solving the stage: its setup, then its solution…" detail="x stops it" {...since} theme={theme} />;
+      return <RunStatus label="Solving the stage (x stops it)…" {...since} {...current} theme={theme} />;
     case 'resetting':
-      return <RunStatus label="Resetting the stage…" {...since} theme={theme} />;
+      return <RunStatus label="Resetting the stage…" {...since} {...current} theme={theme} />;
     default: {
       const line = resultLine(model, theme);
       return line ? <Lines lines={[line]} /> : null;
