@@ -4,7 +4,9 @@ import type { Stage } from '../lessons/types.js';
 import { containerLog } from './container-log.js';
 import { containerRunning } from './container-running.js';
 import { httpEndpoint } from './http-endpoint.js';
+import { lbRoundRobin, lbSpread } from './load-balancers.js';
 import { registryImage } from './registry-image.js';
+import { serversCheck } from './servers.js';
 import type { CheckModule, CheckResult, Judgement, ObserveContext, StageReport } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,6 +15,9 @@ const MODULES: Record<CheckSpec['kind'], CheckModule<any, any>> = {
   'container-running': containerRunning,
   'container-log': containerLog,
   http: httpEndpoint,
+  servers: serversCheck,
+  'lb-spread': lbSpread,
+  'lb-roundrobin': lbRoundRobin,
 };
 
 /** How long a settling check may keep looking, and how often. */

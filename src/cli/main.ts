@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UsageError, type ExitCode } from '../errors.js';
 import { packageRoot } from '../runtime/paths.js';
 import { checkCommand } from './commands/check.js';
+import { deployCommand, type DeployFlags } from './commands/deploy.js';
 import { doctorCommand } from './commands/doctor.js';
 import { imagesBuildCommand } from './commands/images.js';
 import { resetCommand } from './commands/reset.js';
@@ -58,6 +59,14 @@ export function buildProgram(context: () => CommandContext, exit: (code: ExitCod
     .description("undo a stage's containers and progress, or everything the lab made with --all")
     .option('--all', 'remove every container, network and volume the lab made (by label) and clear progress')
     .action((stage: string | undefined, options: { all?: boolean }) => run((ctx) => resetCommand(ctx, stage, options))());
+  program
+    .command('deploy [num_servers]')
+    .description('deploy num_servers servers (and -l load balancers), replacing the lab\'s earlier ones')
+    .option('-c, --consul', 'register the servers with Consul (service-discovery stage)')
+    .option('-l, --lb <num_lbs>', 'also deploy this many HAProxy load balancers on 127.0.0.1:8181, 8282, …')
+    .option('--prefix <prefix>', 'name the servers PREFIX_1..N', 'server')
+    .option('--dry-run', 'print the equivalent docker commands and change nothing')
+    .action((servers: string | undefined, flags: DeployFlags) => run((ctx) => deployCommand(ctx, servers, flags))());
   program.command('doctor').description('check the engine, images and ports the track needs').action(run((ctx) => doctorCommand(ctx)));
   const images = program.command('images').description('build the images the track needs');
   images

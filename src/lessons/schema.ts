@@ -47,6 +47,27 @@ export const checkSchema = z.discriminatedUnion('kind', [
     /** Text the body must contain. */
     contains: z.string().optional(),
   }),
+  z.object({
+    kind: z.literal('servers'),
+    ...checkBase,
+    prefix: z.string().default('server'),
+    /** Exactly this many `<prefix>_1..N` servers of one deploy. */
+    count: z.number().int().min(1).max(200),
+  }),
+  z.object({
+    kind: z.literal('lb-spread'),
+    ...checkBase,
+    /** The load balancers `simple_haproxy_1..count`. */
+    count: z.number().int().min(1).max(9),
+    /** K = perServer × running servers requests through each LB. */
+    perServer: z.number().int().min(1).max(20).default(3),
+  }),
+  z.object({
+    kind: z.literal('lb-roundrobin'),
+    ...checkBase,
+    count: z.number().int().min(1).max(9),
+    perServer: z.number().int().min(1).max(20).default(3),
+  }),
 ]);
 
 export const stageSchema = z.object({

@@ -3,6 +3,8 @@ import { homedir } from 'node:os';
 import Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
 import { resolveEndpoint, type Endpoint } from './endpoint.js';
+import { Writable } from 'node:stream';
+import { toCreateOptions, type ContainerSpec } from './container-spec.js';
 import { MANAGED_FILTER } from './labels.js';
 
 export interface PortBinding {
@@ -53,6 +55,16 @@ export interface DockerClient {
   /** The last `tail` lines of a container's stdout and stderr, in order. */
   logs(name: string, tail?: number): Promise<string[]>;
   inspectImage(reference: string): Promise<ImageFacts | undefined>;
+  createContainer(spec: ContainerSpec): Promise<void>;
+  startContainer(name: string): Promise<void>;
+  /** Force-removes one container; the caller has made sure it is the lab's. */
+  removeContainer(name: string): Promise<void>;
+  /** Writes one file into a (created or running) container, as `docker cp` does. */
+  putFile(container: string, path: string, content: string): Promise<void>;
+  /** Runs a command inside a running container and collects its output. */
+  exec(container: string, command: string[], timeoutMs?: number): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  /** Creates the network with these labels unless one of that name exists; true when it created it. */
+  ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean>;
   /** Removes only what carries every given label (default: the lab's managed label). */
   removeByLabel(labelFilters?: string[]): Promise<RemovedResources>;
   readonly api: Docker;
@@ -124,6 +136,52 @@ class DockerodeClient implements DockerClient {
       if (statusOf(error) === 404) return undefined;
       throw this.translate(error);
     }
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<void> {
+    await this.call(() => this.api.createContainer(toCreateOptions(spec)));
+  }
+
+  async startContainer(name: string): Promise<void> {
+    await this.call(() => this.api.getContainer(name).start());
+  }
+
+  async removeContainer(name: string): Promise<void> {
+    await this.ignoreMissing(this.api.getContainer(name).remove({ force: true, v: true }));
+  }
+
+  async putFile(container: string, path: string, content: string): Promise<void> {
+    const slash = path.lastIndexOf('/');
+    const archive = tarOneFile(path.slice(slash + 1), Buffer.from(content, 'utf8'));
+    await this.call(() => this.api.getContainer(container).putArchive(archive, { path: path.slice(0, slash) || '/' }));
+  }
+
+  async exec(container: string, command: string[], timeoutMs = 15_000) {
+    return this.call(async () => {
+      const exec = await this.api.getContainer(container).exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({ hijack: true, stdin: false });
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      const sink = (into: Buffer[]) => new Writable({ write: (chunk: Buffer, _encoding, done) => (into.push(chunk), done()) });
+      this.api.modem.demuxStream(stream, sink(stdout), sink(stderr));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          stream.destroy();
+          reject(new Error(`\`${command.join(' ')}\` in ${container} took more than ${timeoutMs} ms`));
+        }, timeoutMs);
+        stream.on('end', () => (clearTimeout(timer), resolve()));
+        stream.on('error', (error) => (clearTimeout(timer), reject(error)));
+      });
+      const { ExitCode } = await exec.inspect();
+      return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+    });
+  }
+
+  async ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean> {
+    const existing = await this.call(() => this.api.listNetworks({ filters: { name: [name] } }));
+    if (existing.some((network) => network.Name === name)) return false;
+    await this.call(() => this.api.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }));
+    return true;
   }
 
   async removeByLabel(labelFilters: string[] = [MANAGED_FILTER]): Promise<RemovedResources> {
@@ -211,6 +269,27 @@ export function demultiplex(raw: Buffer): string {
     offset += 8 + size;
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A ustar archive holding one regular file, for putArchive. */
+export function tarOneFile(name: string, content: Buffer): Buffer {
+  const header = Buffer.alloc(512);
+  const field = (value: string, offset: number, length: number) => header.write(value, offset, length, 'ascii');
+  field(name, 0, 100);
+  field('0000644\0', 100, 8);
+  field('0000000\0', 108, 8);
+  field('0000000\0', 116, 8);
+  field(`${content.length.toString(8).padStart(11, '0')}\0`, 124, 12);
+  field(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, '0')}\0`, 136, 12);
+  field('        ', 148, 8);
+  field('0', 156, 1);
+  field('ustar\0', 257, 6);
+  field('00', 263, 2);
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  field(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
+  const padding = Buffer.alloc((512 - (content.length % 512)) % 512);
+  return Buffer.concat([header, content, padding, Buffer.alloc(1024)]);
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -14,6 +14,7 @@ export interface LabImage {
 export const LAB_IMAGES: LabImage[] = [
   { name: 'simple-server', reference: 'localhost:5000/simple-server', dockerfile: 'dockerfiles/simple-server/Dockerfile', context: 'example-service' },
   { name: 'registry', reference: 'dockerlab/registry', dockerfile: 'dockerfiles/registry/Dockerfile', context: 'dockerfiles/registry' },
+  { name: 'simple-haproxy', reference: 'localhost:5000/simple-haproxy', dockerfile: 'dockerfiles/simple-haproxy/Dockerfile', context: 'dockerfiles/simple-haproxy' },
 ];
 
 export type BuildEvent =

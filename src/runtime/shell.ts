@@ -1,4 +1,6 @@
+import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
+import { packageRoot } from './paths.js';
 
 export interface CommandResult {
   command: string;
@@ -44,7 +46,8 @@ export function createShell({ graceMs = GRACE_MS }: { graceMs?: number } = {}): 
       const started = Date.now();
       const child = execa('bash', ['-e', '-c', command], {
         cwd,
-        env: { ...env, FORCE_COLOR: '0' },
+        // Lesson steps say `lab …`: the lab's own bin/ comes first on PATH so that means this lab.
+        env: { ...env, FORCE_COLOR: '0', PATH: [join(packageRoot, 'bin'), process.env.PATH].join(delimiter) },
         detached: true,
         all: true,
         reject: false,

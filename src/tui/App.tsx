@@ -8,7 +8,9 @@ import type { LabEvent } from '../machine/events.js';
 import type { labMachine } from '../machine/lab-machine.js';
 import { activityOf } from '../machine/selectors.js';
 import type { Progress, ProgressStore } from '../progress/store.js';
-import { actionFor } from './keymap.js';
+import type { Topology } from '../runtime/topology.js';
+import { watchesTopology } from './components/TopologyPanel.js';
+import { actionFor, eachKey } from './keymap.js';
 import { OutputBuffer } from './output-buffer.js';
 import { StageList } from './screens/StageList.js';
 import { StageView } from './screens/StageView.js';
@@ -28,7 +30,11 @@ export interface AppProps {
   onQuit?: () => void;
   /** The clock behind elapsed times and the double Ctrl-C; tests may set it. */
   now?: () => number;
+  /** Follows the lab's containers for the live panel: calls back on each change, returns how to stop. */
+  topology?: TopologySource;
 }
+
+export type TopologySource = (onChange: (topology: Topology) => void) => () => void;
 
 const OUTPUT_TAIL = 100;
 const OUTPUT_REDRAW_MS = 50;
@@ -40,10 +46,11 @@ interface LogState {
   command?: string;
   checkResults: (CheckResult | undefined)[];
   panel: ActivityLog['panel'];
+  origin?: LabEvent['type'];
 }
 
 /** The one place that talks to the lab: it follows the actor and the feed, and sends what keys ask for. */
-export function App({ lessons, actor, feed, store, warning, color, presenter = false, onQuit, now = Date.now }: AppProps) {
+export function App({ lessons, actor, feed, store, warning, color, presenter = false, onQuit, now = Date.now, topology: followTopology }: AppProps) {
   const app = useApp();
   const exit = useCallback(() => {
     onQuit?.();
@@ -106,6 +113,18 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
   const { context } = snapshot;
   const stage = activity === 'browsing' ? undefined : lessons.stages.find((s) => s.id === context.current);
 
+  // The engine is followed only while a stage with the live panel is open.
+  const [topology, setTopology] = useState<Topology>();
+  const watching = Boolean(followTopology && stage && watchesTopology(stage.id));
+  useEffect(() => {
+    if (!watching || !followTopology) return undefined;
+    const stop = followTopology(setTopology);
+    return () => {
+      stop();
+      setTopology(undefined);
+    };
+  }, [watching, followTopology]);
+
   const send = useCallback(
     (event: LabEvent) => {
       setNotice(undefined);
@@ -117,7 +136,7 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
   );
 
   // Ctrl-C stops what can be stopped; pressed twice within a second, or when nothing runs, it quits.
-  useInput((input, key) => {
+  useInput((chunk, pressed) => eachKey(chunk, pressed, (input, key) => {
     const action = actionFor(stage ? 'stage' : 'list', activity, input, key);
     if (action !== 'interrupt') return setInterruptHint(undefined);
     const at = now();
@@ -130,7 +149,7 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
     } else {
       setInterruptHint("This can't be stopped halfway. Press Ctrl-C again within a second to quit the lab.");
     }
-  });
+  }));
 
   const message = [notice, interruptHint].filter(Boolean).join(' ') || undefined;
   if (!stage) {
@@ -158,10 +177,11 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
       panel: current.panel,
       ...(current.since !== undefined ? { since: current.since } : {}),
       ...(current.command ? { command: current.command } : {}),
+      ...(current.origin ? { origin: current.origin } : {}),
     },
     message,
   );
-  return <StageView key={stage.id} model={model} theme={theme} onEvent={send} onQuit={exit} />;
+  return <StageView key={stage.id} model={model} theme={theme} onEvent={send} onQuit={exit} {...(topology ? { topology } : {})} />;
 }
 
 /** A new action begins: what the last one printed gives way to what this one will. */
@@ -171,6 +191,7 @@ function startAction(log: LogState, event: LabEvent, at: number): void {
   delete log.command;
   log.since = at;
   log.panel = event.type === 'user.check' ? 'checks' : 'none';
+  log.origin = event.type;
 }
 
 /** Folds a feed event into the log; true when it should show at once, false when it can wait a frame. */

@@ -64,6 +64,16 @@ function matches(spec: KeySpec, input: string, key: Key): boolean {
   return !key.ctrl && !key.meta && input === spec.input;
 }
 
+/**
+ * Calls `handle` once per key: a terminal may deliver keys typed fast (or held down) as one chunk
+ * of text, such as "jjj", which is three presses of j.
+ */
+export function eachKey(input: string, key: Key, handle: (input: string, key: Key) => void): void {
+  const chars = [...input];
+  if (chars.length <= 1 || key.ctrl || key.meta) return handle(input, key);
+  for (const char of chars) handle(char, key);
+}
+
 /** The action a key press means on this screen now, if any. */
 export function actionFor(screen: Screen, activity: Activity, input: string, key: Key): KeyAction | undefined {
   const binding = keymap.find(

@@ -48,3 +48,9 @@ export function formatElapsed(ms: number): string {
 }
 
 export const stageNumber = (n: number): string => String(n).padStart(2, '0');
+
+/** The first row to show so that `selected` is inside a window of `height` rows. */
+export function windowStart(count: number, selected: number, height: number): number {
+  if (count <= height) return 0;
+  return Math.min(Math.max(0, selected - Math.floor(height / 2)), count - height);
+}

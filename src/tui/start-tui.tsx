@@ -4,7 +4,7 @@ import type { ActivityFeed } from '../actors/activity.js';
 import type { Lessons } from '../lessons/types.js';
 import type { labMachine } from '../machine/lab-machine.js';
 import type { ProgressStore } from '../progress/store.js';
-import { App } from './App.js';
+import { App, type TopologySource } from './App.js';
 
 export interface StartTuiOptions {
   lessons: Lessons;
@@ -16,6 +16,8 @@ export interface StartTuiOptions {
   warning?: string;
   color: boolean;
   presenter?: boolean;
+  /** Follows the lab's containers for the live topology panel. */
+  topology?: TopologySource;
 }
 
 // The alternate screen keeps the learner's scrollback as it was when the lab quits.
@@ -23,7 +25,7 @@ const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
 
 /** Runs the lab's interface until the learner quits; the actor is stopped on the way out. */
-export async function startTui({ lessons, actor, feed, store, warning, color, presenter = false }: StartTuiOptions): Promise<void> {
+export async function startTui({ lessons, actor, feed, store, warning, color, presenter = false, topology }: StartTuiOptions): Promise<void> {
   const fullScreen = Boolean(process.stdout.isTTY);
   if (fullScreen) process.stdout.write(ENTER_ALTERNATE_SCREEN);
   try {
@@ -31,7 +33,7 @@ export async function startTui({ lessons, actor, feed, store, warning, color, pr
     // ink 6.8's incrementalRendering garbles frames whose line count changes, so it stays off; the frame
     // is kept one row shorter than the terminal, so ink never falls back to clearing the whole screen.
     const instance = render(
-      <App lessons={lessons} actor={actor} feed={feed} store={store} color={color} presenter={presenter} {...(warning ? { warning } : {})} />,
+      <App lessons={lessons} actor={actor} feed={feed} store={store} color={color} presenter={presenter} {...(warning ? { warning } : {})} {...(topology ? { topology } : {})} />,
       { exitOnCtrlC: false },
     );
     await instance.waitUntilExit();

@@ -1,5 +1,6 @@
 import type { CheckResult } from '../checks/types.js';
 import type { Lessons, Stage } from '../lessons/types.js';
+import type { LabEvent } from '../machine/events.js';
 import type { LabContext, StepRun } from '../machine/lab-machine.js';
 import { stageStatus, type Activity, type StageStatus } from '../machine/selectors.js';
 
@@ -39,6 +40,8 @@ export interface StageViewModel {
   passed?: boolean;
   /** What the lower pane shows: command output, or check results. */
   panel: 'none' | 'output' | 'checks';
+  /** What the learner last asked for; none yet when the lab opened straight into the stage. */
+  origin?: LabEvent['type'];
 }
 
 /** "finish single-host first", "finish a, b and c first". */
@@ -65,6 +68,7 @@ export interface ActivityLog {
   output: string[];
   checkResults: (CheckResult | undefined)[];
   panel: 'none' | 'output' | 'checks';
+  origin?: LabEvent['type'];
 }
 
 export function stageViewModel(
@@ -93,6 +97,7 @@ export function stageViewModel(
     ...(notice ? { notice } : {}),
     ...(log.since !== undefined ? { since: log.since } : {}),
     ...(log.command ? { command: log.command } : {}),
+    ...(log.origin ? { origin: log.origin } : {}),
     ...(context.lastStep ? { lastStep: context.lastStep } : {}),
     ...(showsChecks && activity !== 'checking' && report ? { passed: report.passed } : {}),
   };

@@ -70,6 +70,13 @@ describe('the stage list', () => {
     await waitForFrame(lastFrame, /› ○\s+02 Many/);
   });
 
+  it('counts every key of a chunk the terminal delivered at once', async () => {
+    const { stdin, lastFrame } = renderList();
+    await press(stdin, keys.up);
+    await press(stdin, 'jj');
+    await waitForFrame(lastFrame, /› ⊘\s+03 Load balancing/);
+  });
+
   it('asks the machine to open a locked stage, and says why it stays shut', async () => {
     const { stdin, lastFrame, onEvent } = renderList();
     await press(stdin, keys.down);

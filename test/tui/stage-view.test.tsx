@@ -87,13 +87,26 @@ describe('the stage view', () => {
   });
 
   it('says how a step ended: its exit code and how long it took', () => {
-    const frame = renderView(model({ lastStep: { index: 0, exitCode: 0, durationMs: 1200, cancelled: false }, output: ['done'], panel: 'output' })).lastFrame() ?? '';
+    const frame = renderView(model({ lastStep: { index: 0, exitCode: 0, durationMs: 1200, cancelled: false }, output: ['done'], panel: 'output', origin: 'user.runStep' })).lastFrame() ?? '';
     expect(frame).toContain('✔ Step 1 build: exit 0 in 1.2 s');
   });
 
   it('says when a step was stopped', () => {
-    const frame = renderView(model({ lastStep: { index: 1, cancelled: true }, output: ['serving on 8080'], panel: 'output' })).lastFrame() ?? '';
+    const frame = renderView(model({ lastStep: { index: 1, cancelled: true }, output: ['serving on 8080'], panel: 'output', origin: 'user.runStep' })).lastFrame() ?? '';
     expect(frame).toContain('■ Step 2 run: stopped');
+  });
+
+  it('says the stage is set up once its setup commands ran', () => {
+    const frame = renderView(model({ output: ['$ docker network create simple-network'], panel: 'output', origin: 'user.open' })).lastFrame() ?? '';
+    expect(frame).toContain('✔ The stage is set up.');
+  });
+
+  it('does not repeat an earlier step result over the output of a failed solve', () => {
+    const frame = renderView(
+      model({ lastStep: { index: 0, exitCode: 0, durationMs: 900, cancelled: false }, output: ['$ docker push localhost:5000/simple-server'], panel: 'output', origin: 'user.solve', problem: 'Solving the stage failed: `docker push` exited with code 1.' }),
+    ).lastFrame() ?? '';
+    expect(frame).not.toContain('exit 0');
+    expect(frame).toContain('Solving the stage failed');
   });
 
   it('shows the setup commands and their output while the stage is prepared', () => {

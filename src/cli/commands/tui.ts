@@ -23,6 +23,7 @@ export async function tuiCommand(ctx: CommandContext, options: { open?: string; 
   const actor = createActor(machine, { input: { stages, progress, ...(open ? { open } : {}) } });
   const { startTui } = await import('../../tui/start-tui.js');
   const notes = [warning, engineProblem && `${engineProblem} Commands will fail until it answers; run \`lab doctor\`.`].filter(Boolean).join(' ');
-  await startTui({ lessons, actor, feed: ctx.feed, store, color: ctx.out.color, presenter: Boolean(options.presenter), ...(notes ? { warning: notes } : {}) });
+  const { watchTopology } = await import('../../runtime/topology.js');
+  await startTui({ lessons, actor, feed: ctx.feed, store, color: ctx.out.color, presenter: Boolean(options.presenter), topology: (onChange) => watchTopology(ctx.docker(), onChange), ...(notes ? { warning: notes } : {}) });
   return 0;
 }

@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import type { StepRun } from '../../machine/lab-machine.js';
-import { commandLine, padEnd, textWidth, truncate } from '../layout.js';
+import { commandLine, padEnd, textWidth, truncate, windowStart } from '../layout.js';
 import type { Theme } from '../theme.js';
 
 export interface StepListProps {
@@ -13,12 +13,6 @@ export interface StepListProps {
   /** Rows available; the list scrolls to keep the selected step in view. */
   height: number;
   theme: Theme;
-}
-
-/** The first row to show so that `selected` is inside a window of `height` rows. */
-export function windowStart(count: number, selected: number, height: number): number {
-  if (count <= height) return 0;
-  return Math.min(Math.max(0, selected - Math.floor(height / 2)), count - height);
 }
 
 /** Each step with its exact command (first line), the selected one highlighted. */

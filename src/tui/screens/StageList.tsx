@@ -5,9 +5,8 @@ import { KeyHelp } from '../components/KeyHelp.js';
 import { Lines } from '../components/Lines.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { StatusIcon } from '../components/StatusIcon.js';
-import { windowStart } from '../components/StepList.js';
-import { actionFor, eventFor, keyHelp } from '../keymap.js';
-import { stageNumber, truncate, wrap } from '../layout.js';
+import { actionFor, eachKey, eventFor, keyHelp } from '../keymap.js';
+import { stageNumber, truncate, windowStart, wrap } from '../layout.js';
 import { statusLabel, type Theme } from '../theme.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import { lockedReason, type StageListItem } from '../view-model.js';
@@ -36,7 +35,7 @@ export function StageList({ items, selectedId, warning, notice, presenter = fals
   const [refused, setRefused] = useState<string>();
   const current = items[selected];
 
-  useInput((input, key) => {
+  useInput((chunk, pressed) => eachKey(chunk, pressed, (input, key) => {
     const action = actionFor('list', 'browsing', input, key);
     const item = items[latest.current];
     if (action !== 'open') setRefused(undefined);
@@ -49,7 +48,7 @@ export function StageList({ items, selectedId, warning, notice, presenter = fals
       const event = eventFor('open', { stageId: item.id });
       if (event) onEvent(event);
     }
-  });
+  }));
 
   const passed = items.filter((item) => item.status === 'passed').length;
   const warningLines = warning ? wrap(warning, columns).slice(0, 3) : [];

@@ -2,15 +2,14 @@ import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { renderMarkdown } from '../../lessons/render-markdown.js';
 import type { LabEvent } from '../../machine/events.js';
-import type { StepRun } from '../../machine/lab-machine.js';
-import { CheckList, checkLines } from '../components/CheckList.js';
-import { CommandOutput } from '../components/CommandOutput.js';
+import type { Topology } from '../../runtime/topology.js';
+import { ActivityPane, wantedActivityRows } from '../components/ActivityPane.js';
 import { KeyHelp } from '../components/KeyHelp.js';
 import { Lines, type Line } from '../components/Lines.js';
-import { RunStatus } from '../components/RunStatus.js';
 import { StepList } from '../components/StepList.js';
-import { actionFor, eventFor, keyHelp, type KeyAction } from '../keymap.js';
-import { formatDuration, stageNumber, textWidth, truncate, wrap } from '../layout.js';
+import { showsTopology, topologyRowCount, TopologyPanel } from '../components/TopologyPanel.js';
+import { actionFor, eachKey, eventFor, keyHelp, type KeyAction } from '../keymap.js';
+import { stageNumber, textWidth, truncate, wrap } from '../layout.js';
 import { statusLabel, type Theme } from '../theme.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import type { StageViewModel } from '../view-model.js';
@@ -20,6 +19,8 @@ export interface StageViewProps {
   theme: Theme;
   onEvent: (event: LabEvent) => void;
   onQuit: () => void;
+  /** The lab's containers as they are now, when the app follows them. */
+  topology?: Topology;
 }
 
 type Confirmable = Extract<KeyAction, 'solve' | 'reset'>;
@@ -40,7 +41,7 @@ const MAX_STEP_ROWS = 5;
 const MIN_LESSON_ROWS = 3;
 
 /** One stage: the lesson, its steps with their exact commands, and what running or checking them did. */
-export function StageView({ model, theme, onEvent, onQuit }: StageViewProps) {
+export function StageView({ model, theme, onEvent, onQuit, topology }: StageViewProps) {
   const { rows, columns } = useTerminalSize();
   // Keys can arrive faster than frames: handlers read and write the ref, renders follow the state.
   const [ui, setUi] = useState<UiState>(() => ({ selected: Math.min(model.lastStep?.index ?? 0, Math.max(0, model.steps.length - 1)), scroll: 0 }));
@@ -61,11 +62,12 @@ export function StageView({ model, theme, onEvent, onQuit }: StageViewProps) {
     }
   }, [model.lastStep, model.steps.length]);
 
-  const layout = planLayout(model, rows, columns, confirm, theme);
+  const panel = showsTopology(model.id, topology) ? topology : undefined;
+  const layout = planLayout(model, rows, columns, confirm, theme, panel ? topologyRowCount(panel) : 0);
   const maxScroll = Math.max(0, lesson.length - layout.lessonRows);
   const top = Math.min(ui.scroll, maxScroll);
 
-  useInput((input, key) => {
+  useInput((chunk, pressed) => eachKey(chunk, pressed, (input, key) => {
     const action = actionFor('stage', model.activity, input, key);
     const { selected: current, scroll, confirm: pending } = latest.current;
     const page = Math.max(1, layout.lessonRows - 1);
@@ -94,7 +96,7 @@ export function StageView({ model, theme, onEvent, onQuit }: StageViewProps) {
         if (event && (action !== 'run' || model.steps.length > 0)) onEvent(event);
       }
     }
-  });
+  }));
 
   return (
     <Box flexDirection="column" height={rows - 1} width={columns}>
@@ -105,6 +107,7 @@ export function StageView({ model, theme, onEvent, onQuit }: StageViewProps) {
       <Text wrap="truncate-end" {...theme.tone.muted}>
         {scrollRule(top, layout.lessonRows, lesson.length, columns, theme)}
       </Text>
+      {panel && layout.topologyRows > 0 ? <TopologyPanel topology={panel} width={columns} theme={theme} /> : null}
       {model.steps.length > 0 ? (
         <StepList
           steps={model.steps}
@@ -118,7 +121,7 @@ export function StageView({ model, theme, onEvent, onQuit }: StageViewProps) {
       ) : (
         <Text wrap="truncate-end" {...theme.tone.muted}>This stage has no commands to run here: do it your way, then press c to check.</Text>
       )}
-      <Activity model={model} rows={layout.activityRows} width={columns} theme={theme} />
+      <ActivityPane model={model} rows={layout.activityRows} width={columns} theme={theme} />
       <Lines lines={layout.messages} />
       <KeyHelp items={keyHelp('stage', model.activity)} width={columns} theme={theme} />
     </Box>
@@ -149,12 +152,13 @@ function scrollRule(top: number, height: number, total: number, width: number, t
 interface Layout {
   lessonRows: number;
   stepRows: number;
+  topologyRows: number;
   activityRows: number;
   messages: Line[];
 }
 
 /** Splits the rows: fixed parts first, then the activity pane, and the lesson takes the rest. */
-function planLayout(model: StageViewModel, rows: number, width: number, confirm: Confirmable | undefined, theme: Theme): Layout {
+function planLayout(model: StageViewModel, rows: number, width: number, confirm: Confirmable | undefined, theme: Theme, wantedTopologyRows: number): Layout {
   const messages: Line[] = [
     ...(model.problem ? wrap(model.problem, width).slice(0, 3).map((text) => ({ text, tone: theme.tone.danger })) : []),
     ...(confirm ? wrap(confirmText[confirm], width).slice(0, 2).map((text) => ({ text, tone: theme.tone.warning })) : []),
@@ -163,88 +167,10 @@ function planLayout(model: StageViewModel, rows: number, width: number, confirm:
   const stepRows = Math.max(1, Math.min(MAX_STEP_ROWS, model.steps.length));
   // Header, rule and help line.
   const available = rows - 1 - 3 - stepRows - messages.length;
-  const room = Math.max(0, available - MIN_LESSON_ROWS);
+  // The live topology comes out of the lesson's rows, and only while the lesson keeps its minimum.
+  const topologyRows = wantedTopologyRows <= available - MIN_LESSON_ROWS ? wantedTopologyRows : 0;
+  const room = Math.max(0, available - topologyRows - MIN_LESSON_ROWS);
   const activityRows = Math.min(room, wantedActivityRows(model, rows, width, theme));
-  return { lessonRows: Math.max(1, available - activityRows), stepRows, activityRows, messages };
+  return { lessonRows: Math.max(1, available - topologyRows - activityRows), stepRows, topologyRows, activityRows, messages };
 }
 
-const busy = (model: StageViewModel) => model.activity !== 'reading' && model.activity !== 'browsing';
-
-/**
- * While work runs, output gets a steady share of the screen, so the lesson does not jump as lines
- * arrive; once it is done, the pane shrinks to what the output needs and the lesson gets the rest.
- */
-function wantedActivityRows(model: StageViewModel, rows: number, width: number, theme: Theme): number {
-  const status = busy(model) || resultLine(model, theme) ? 1 : 0;
-  const share = Math.max(3, Math.floor((rows - 1) * 0.4));
-  if (model.panel === 'checks') return status + checkLines({ checks: checkRows(model), ...passedOf(model), width, theme }).length;
-  if (busy(model)) return status + share;
-  if (model.panel === 'output') return status + Math.min(share, model.output.length);
-  return status;
-}
-
-function Activity({ model, rows, width, theme }: { model: StageViewModel; rows: number; width: number; theme: Theme }) {
-  if (rows <= 0) return null;
-  const status = statusOf(model, theme);
-  const body = rows - (status ? 1 : 0);
-  return (
-    <Box flexDirection="column" height={rows} overflow="hidden">
-      {status}
-      {model.panel === 'checks' || model.activity === 'checking' ? (
-        <CheckList checks={checkRows(model)} {...passedOf(model)} width={width} height={body} theme={theme} />
-      ) : body > 0 ? (
-        <CommandOutput lines={model.output.slice(-body)} height={body} theme={theme} />
-      ) : null}
-    </Box>
-  );
-}
-
-function statusOf(model: StageViewModel, theme: Theme) {
-  const since = model.since !== undefined ? { since: model.since } : {};
-  // Setup, solve and reset run several commands: say which one is running.
-  const current = model.command ? { detail: `$ ${model.command.split('\n')[0]}` } : {};
-  switch (model.activity) {
-    case 'preparing':
-      return <RunStatus label="Setting up the stage…" {...since} {...current} theme={theme} />;
-    case 'runningStep': {
-      const index = model.lastStep?.index ?? 0;
-      const step = model.steps[index];
-      const detail = step?.long ? 'runs until you stop it: x' : 'x stops it';
-      return <RunStatus label={`Running step ${index + 1} ${step?.name ?? ''}`} detail={detail} {...since} theme={theme} />;
-    }
-    case 'checking':
-      return <RunStatus label="Checking the stage…" {...since} theme={theme} />;
-    case 'solving':
-      return <RunStatus label="Solving the stage (x stops it)…" {...since} {...current} theme={theme} />;
-    case 'resetting':
-      return <RunStatus label="Resetting the stage…" {...since} {...current} theme={theme} />;
-    default: {
-      const line = resultLine(model, theme);
-      return line ? <Lines lines={[line]} /> : null;
-    }
-  }
-}
-
-/** How the last step ended: "exit 0 in 1.2 s" or "stopped". */
-function resultLine(model: StageViewModel, theme: Theme): Line | undefined {
-  if (model.panel !== 'output') return undefined;
-  // Output with no step run: the stage's setup commands, run as it opened.
-  if (!model.lastStep) return model.problem ? undefined : { text: `${theme.checkIcon.pass} The stage is set up.`, tone: theme.tone.muted };
-  const { index, exitCode, durationMs, cancelled }: StepRun = model.lastStep;
-  const name = `Step ${index + 1} ${model.steps[index]?.name ?? ''}`;
-  if (cancelled) return { text: `${theme.stopped} ${name}: stopped`, tone: theme.tone.warning };
-  if (exitCode === undefined) return undefined;
-  const took = durationMs !== undefined ? ` in ${formatDuration(durationMs)}` : '';
-  return exitCode === 0
-    ? { text: `${theme.checkIcon.pass} ${name}: exit 0${took}`, tone: theme.checkTone.pass }
-    : { text: `${theme.checkIcon.fail} ${name}: exit ${exitCode}${took}`, tone: theme.checkTone.fail };
-}
-
-function checkRows(model: StageViewModel) {
-  return model.checkTitles.map((title, index) => {
-    const result = model.checkResults[index];
-    return result ? { title, result } : { title };
-  });
-}
-
-const passedOf = (model: StageViewModel) => (model.passed !== undefined ? { passed: model.passed } : {});

@@ -1,0 +1,128 @@
+import { byIndex, HAPROXY_CONFIG_PATH, lbName, NETWORK } from '../deploy/plan.js';
+import type { ContainerFacts, DockerClient } from '../runtime/docker.js';
+import type { HttpClient } from '../runtime/http.js';
+import { LABEL_ROLE } from '../runtime/labels.js';
+import { judgeRoundRobin, parseHaproxyLog } from './haproxy-log.js';
+import { fail, pass, type CheckModule, type Judgement } from './types.js';
+
+interface LbFacts {
+  name: string;
+  running: boolean;
+  state: string;
+  port?: number;
+}
+
+/** One request through a load balancer: the server that answered, or why none did. */
+export type Served = { server: string } | { error: string };
+
+const lbFacts = (container: ContainerFacts): LbFacts => {
+  const port = container.ports.find((p) => p.containerPort === 80 && p.hostIp === '127.0.0.1')?.hostPort;
+  return { name: container.name, running: container.running, state: container.state, ...(port ? { port } : {}) };
+};
+
+async function observeLbs(docker: DockerClient): Promise<LbFacts[]> {
+  return (await docker.listContainers([`${LABEL_ROLE}=lb`])).map(lbFacts).sort((a, b) => byIndex(a.name, b.name));
+}
+
+async function runningServers(docker: DockerClient): Promise<string[]> {
+  const servers = await docker.listContainers([`${LABEL_ROLE}=server`]);
+  return servers.filter((c) => c.running && NETWORK in c.networks && /_\d+$/.test(c.name)).map((c) => c.name).sort(byIndex);
+}
+
+/** K requests, one after another, through 127.0.0.1:port: the order matters for round-robin. */
+async function sendRequests(http: HttpClient, port: number, count: number): Promise<Served[]> {
+  const served: Served[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const answer = await http.request(`http://127.0.0.1:${port}/health`, { timeoutMs: 3_000 });
+    served.push(!answer.ok ? { error: answer.error } : answer.status !== 200 ? { error: `status ${answer.status}` } : { server: answer.headers['x-served-by'] ?? '?' });
+  }
+  return served;
+}
+
+/** The LBs the stage wants (`simple_haproxy_1..count`): missing or stopped ones fail with a hint. */
+function judgePresence(count: number, lbs: LbFacts[]): Judgement | undefined {
+  const wanted = Array.from({ length: count }, (_, i) => lbName(i + 1));
+  const missing = wanted.filter((name) => !lbs.some((lb) => lb.name === name));
+  if (missing.length > 0) return fail(`${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist.`, `\`lab deploy -l ${count} <num_servers>\` deploys ${count} load balancers.`);
+  const stopped = lbs.filter((lb) => wanted.includes(lb.name) && !lb.running);
+  if (stopped.length > 0) return fail(`${stopped.map((lb) => `${lb.name} (${lb.state})`).join(', ')} ${stopped.length === 1 ? 'is' : 'are'} not running.`, `\`docker logs ${stopped[0]!.name}\` shows why; \`docker start ${stopped[0]!.name}\` starts it again.`);
+  const unpublished = lbs.filter((lb) => wanted.includes(lb.name) && lb.port === undefined);
+  if (unpublished.length > 0) return fail(`${unpublished[0]!.name} publishes no port on 127.0.0.1.`, '`lab deploy -l` publishes them on 127.0.0.1:8181, 8282, …');
+  return undefined;
+}
+
+export interface LbSpreadFacts {
+  lbs: (LbFacts & { served: Served[] })[];
+  servers: string[];
+  perServer: number;
+}
+
+/** Every LB answers, and K = perServer × servers requests through each reach every running server. */
+export const lbSpread: CheckModule<'lb-spread', LbSpreadFacts> = {
+  kind: 'lb-spread',
+
+  async observe(spec, { docker, http }) {
+    const [lbs, servers] = await Promise.all([observeLbs(docker), runningServers(docker)]);
+    const count = spec.perServer * Math.max(servers.length, 1);
+    const withServed = [];
+    for (const lb of lbs) withServed.push({ ...lb, served: lb.running && lb.port ? await sendRequests(http, lb.port, count) : [] });
+    return { lbs: withServed, servers, perServer: spec.perServer };
+  },
+
+  judge(spec, { lbs, servers, perServer }) {
+    const presence = judgePresence(spec.count, lbs);
+    if (presence) return presence;
+    if (servers.length === 0) return fail('No server is running behind the load balancers.', '`lab deploy -l 1 3` starts servers and a load balancer.');
+    for (const lb of lbs) {
+      const errors = lb.served.filter((s): s is { error: string } => 'error' in s);
+      if (errors.length > 0) {
+        return fail(`${errors.length} of ${lb.served.length} requests through ${lb.name} (127.0.0.1:${lb.port}) failed: ${errors[0]!.error}.`, `\`docker logs ${lb.name}\` shows which server it tried; \`curl -i 127.0.0.1:${lb.port}\` asks it yourself.`);
+      }
+      const reached = new Set(lb.served.map((s) => ('server' in s ? s.server : '')));
+      const unreached = servers.filter((server) => !reached.has(server));
+      if (unreached.length > 0) {
+        return fail(
+          `${lb.served.length} requests through ${lb.name} never reached ${unreached.slice(0, 5).join(', ')}${unreached.length > 5 ? ` and ${unreached.length - 5} more` : ''}.`,
+          `Its configuration lists the servers running when it was deployed: \`docker exec ${lb.name} grep server ${HAPROXY_CONFIG_PATH}\`. Deploy again (\`lab deploy -l ${spec.count} ${servers.length}\`) to rewrite it.`,
+        );
+      }
+    }
+    return pass(`${lbs.length} load balancer${lbs.length === 1 ? '' : 's'} answered ${perServer * servers.length} requests each, reaching all ${servers.length} servers.`);
+  },
+};
+
+export interface LbRoundRobinFacts {
+  lbs: (LbFacts & { configServers: string[]; lines: string[]; sent: number })[];
+}
+
+/** HAProxy's own log, read through the Docker API, shows the backends taking turns in config order. */
+export const lbRoundRobin: CheckModule<'lb-roundrobin', LbRoundRobinFacts> = {
+  kind: 'lb-roundrobin',
+
+  async observe(spec, { docker, http }) {
+    const lbs = [];
+    for (const lb of await observeLbs(docker)) {
+      if (!lb.running || !lb.port) {
+        lbs.push({ ...lb, configServers: [], lines: [], sent: 0 });
+        continue;
+      }
+      const config = await docker.exec(lb.name, ['cat', HAPROXY_CONFIG_PATH]);
+      const configServers = [...config.stdout.matchAll(/^\s*server\s+(\S+)\s/gm)].map((m) => m[1]!);
+      const sent = spec.perServer * Math.max(configServers.length, 1);
+      await sendRequests(http, lb.port, sent);
+      lbs.push({ ...lb, configServers, lines: await docker.logs(lb.name, 5_000), sent });
+    }
+    return { lbs };
+  },
+
+  judge(spec, { lbs }) {
+    const presence = judgePresence(spec.count, lbs);
+    if (presence) return presence;
+    for (const lb of lbs) {
+      const verdict = judgeRoundRobin(parseHaproxyLog(lb.lines), { servers: lb.configServers, lastRequests: lb.sent, container: lb.name, endpoint: `127.0.0.1:${lb.port}` });
+      if (verdict.status !== 'pass') return fail(`${lb.name}: ${verdict.summary}`, verdict.hint);
+    }
+    const first = lbs[0]!;
+    return pass(`${lbs.map((lb) => lb.name).join(', ')} logged round-robin turns (${first.configServers.slice(0, 3).join(' → ')}${first.configServers.length > 3 ? ' → …' : ''}).`);
+  },
+};

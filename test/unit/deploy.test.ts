@@ -1,0 +1,127 @@
+import { describe, expect, it } from '@jest/globals';
+import { eachLimited } from '../../src/deploy/apply.js';
+import { lbPort, parseDeployOptions } from '../../src/deploy/options.js';
+import { byIndex, planAsCommands, planDeploy } from '../../src/deploy/plan.js';
+import { EnvironmentError, UsageError } from '../../src/errors.js';
+import type { ContainerFacts } from '../../src/runtime/docker.js';
+
+const container = (name: string, labels: Record<string, string>): ContainerFacts => ({
+  id: `id-${name}`,
+  name,
+  image: 'localhost:5000/simple-server',
+  imageId: 'sha256:x',
+  running: true,
+  state: 'running',
+  exitCode: 0,
+  labels,
+  ports: [],
+  networks: {},
+});
+const lab = (role: string) => ({ 'dev.dockerlab.managed': 'true', 'dev.dockerlab.role': role });
+const options = (over = {}) => ({ servers: 3, lbs: 0, prefix: 'server', consul: false, dryRun: false, ...over });
+
+const usage = (raw: Parameters<typeof parseDeployOptions>[0]): UsageError => {
+  try {
+    parseDeployOptions(raw);
+  } catch (error) {
+    return error as UsageError;
+  }
+  throw new Error('expected a usage error');
+};
+
+describe('lab deploy options', () => {
+  it('reads the article\'s options', () => {
+    expect(parseDeployOptions({ servers: '10', lb: '3', prefix: 'web' })).toEqual({ servers: 10, lbs: 3, prefix: 'web', consul: false, dryRun: false });
+  });
+
+  it.each([['0'], ['-1'], ['201'], ['ten'], ['3.5'], ['']])('refuses %p servers with exit 2', (servers) => {
+    const error = usage({ servers });
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.exitCode).toBe(2);
+  });
+
+  it('refuses a missing count, a bad LB count and a bad prefix', () => {
+    expect(usage({}).message).toContain('how many servers');
+    expect(usage({ servers: '2', lb: '0' }).message).toContain('between 1 and 9');
+    expect(usage({ servers: '2', prefix: 'Bad Name' }).message).toContain('prefix');
+  });
+
+  it('says that -c belongs to the service-discovery stage', () => {
+    expect(usage({ servers: '2', consul: true }).message).toContain('service-discovery');
+  });
+
+  it('publishes load balancers on the article\'s port pattern', () => {
+    expect([1, 2, 3].map(lbPort)).toEqual([8181, 8282, 8383]);
+  });
+});
+
+describe('the deploy plan', () => {
+  it('replaces the lab\'s old servers of the same prefix, whatever their count', () => {
+    const existing = [container('server_1', lab('server')), container('server_12', lab('server')), container('simple-server-test', lab('server')), container('web_1', lab('server'))];
+    const plan = planDeploy(options(), existing, 'd1');
+    expect(plan.remove).toEqual(['server_1', 'server_12']);
+    expect(plan.servers.map((s) => s.name)).toEqual(['server_1', 'server_2', 'server_3']);
+    expect(plan.servers[0]!.labels).toMatchObject({ 'dev.dockerlab.managed': 'true', 'dev.dockerlab.role': 'server', 'dev.dockerlab.deploy': 'd1' });
+  });
+
+  it('refuses, naming it, when a container that is not the lab\'s has a name it needs', () => {
+    const existing = [container('server_2', { 'com.example': 'mine' })];
+    expect(() => planDeploy(options(), existing, 'd1')).toThrow(EnvironmentError);
+    expect(() => planDeploy(options(), existing, 'd1')).toThrow(/server_2 exists and is not the lab's/);
+  });
+
+  it('ignores strangers whose names it does not need', () => {
+    expect(planDeploy(options(), [container('server_9', {})], 'd1').remove).toEqual([]);
+  });
+
+  it('replaces load balancers only when deploying some', () => {
+    const existing = [container('simple_haproxy_1', lab('lb'))];
+    expect(planDeploy(options(), existing, 'd1').remove).toEqual([]);
+    const plan = planDeploy(options({ lbs: 2 }), existing, 'd1');
+    expect(plan.remove).toEqual(['simple_haproxy_1']);
+    expect(plan.lbs.map((lb) => lb.spec.ports)).toEqual([[{ containerPort: 80, hostPort: 8181 }], [{ containerPort: 80, hostPort: 8282 }]]);
+    expect(plan.lbs[0]!.config).toContain('server server_3 server_3:8080');
+  });
+
+  it('prints the docker commands it stands for, one per line', () => {
+    const plan = planDeploy(options({ servers: 2, lbs: 1 }), [container('server_5', lab('server'))], 'd1');
+    const lines = planAsCommands(plan, '/state/haproxy');
+    expect(lines[0]).toContain('docker network create');
+    expect(lines[1]).toBe('docker rm -f server_5');
+    expect(lines[2]).toBe(
+      'docker run -d --name server_1 --network simple-network -e SERVER_NAME=server_1 --label dev.dockerlab.managed=true --label dev.dockerlab.stage=horizontal-scale --label dev.dockerlab.role=server --label dev.dockerlab.deploy=d1 --label dev.dockerlab.prefix=server localhost:5000/simple-server',
+    );
+    expect(lines.slice(4)).toEqual([
+      expect.stringMatching(/^docker create --name simple_haproxy_1 --network simple-network -p 127.0.0.1:8181:80 /),
+      expect.stringMatching(/^docker cp \/state\/haproxy\/simple_haproxy_1.cfg simple_haproxy_1:/),
+      'docker start simple_haproxy_1',
+    ]);
+  });
+
+  it('sorts names by their number', () => {
+    expect(['server_10', 'server_2', 'server_1'].sort(byIndex)).toEqual(['server_1', 'server_2', 'server_10']);
+  });
+});
+
+describe('bounded parallelism', () => {
+  it('never runs more than the limit at once and finishes everything', async () => {
+    let running = 0;
+    let most = 0;
+    const done: number[] = [];
+    await eachLimited([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running -= 1;
+      done.push(n);
+    });
+    expect(most).toBe(3);
+    expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('stops taking new work after a failure and reports it', async () => {
+    const seen: number[] = [];
+    await expect(eachLimited([1, 2, 3, 4], 1, async (n) => { seen.push(n); if (n === 2) throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(seen).toEqual([1, 2]);
+  });
+});
