@@ -39,6 +39,25 @@ async function sendRequests(http: HttpClient, port: number, count: number): Prom
   return served;
 }
 
+function requestsSinceStart(lines: string[]): number {
+  const events = parseHaproxyLog(lines);
+  const lastStart = events.map((e) => e.type).lastIndexOf('start');
+  return events.slice(lastStart + 1).filter((e) => e.type === 'request').length;
+}
+
+/**
+ * HAProxy writes a request's line after the answer has gone out, and Docker's log pipe adds a moment:
+ * read again, within a deadline, until the log holds as many requests since the last start as were sent.
+ */
+async function settledLog(docker: DockerClient, container: string, expected: number, withinMs = 2_000): Promise<string[]> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const lines = await docker.logs(container, 5_000);
+    if (requestsSinceStart(lines) >= expected || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The LBs the stage wants (`simple_haproxy_1..count`): missing or stopped ones fail with a hint. */
 function judgePresence(count: number, lbs: LbFacts[]): Judgement | undefined {
   const wanted = Array.from({ length: count }, (_, i) => lbName(i + 1));
@@ -109,8 +128,9 @@ export const lbRoundRobin: CheckModule<'lb-roundrobin', LbRoundRobinFacts> = {
       const config = await docker.exec(lb.name, ['cat', HAPROXY_CONFIG_PATH]);
       const configServers = [...config.stdout.matchAll(/^\s*server\s+(\S+)\s/gm)].map((m) => m[1]!);
       const sent = spec.perServer * Math.max(configServers.length, 1);
+      const before = requestsSinceStart(await docker.logs(lb.name, 5_000));
       await sendRequests(http, lb.port, sent);
-      lbs.push({ ...lb, configServers, lines: await docker.logs(lb.name, 5_000), sent });
+      lbs.push({ ...lb, configServers, lines: await settledLog(docker, lb.name, before + sent), sent });
     }
     return { lbs };
   },

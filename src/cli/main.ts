@@ -11,7 +11,7 @@ import { imagesBuildCommand } from './commands/images.js';
 import { resetCommand } from './commands/reset.js';
 import { solveCommand } from './commands/solve.js';
 import { listCommand, statusCommand } from './commands/stages.js';
-import { tuiCommand } from './commands/tui.js';
+import { gotoCommand, tuiCommand } from './commands/tui.js';
 import { createContext, type CommandContext } from './context.js';
 import { handleError } from './handle-error.js';
 import { createOutput } from './output.js';
@@ -52,8 +52,8 @@ export function buildProgram(context: () => CommandContext, exit: (code: ExitCod
     .action((stage: string | undefined) => run((ctx) => solveCommand(ctx, stage))());
   program
     .command('goto <stage>')
-    .description('open the lab at a stage')
-    .action((stage: string) => run((ctx) => tuiCommand(ctx, { open: stage }))());
+    .description('solve every stage before STAGE, then open the lab at it')
+    .action((stage: string) => run((ctx) => gotoCommand(ctx, stage))());
   program
     .command('reset [stage]')
     .description("undo a stage's containers and progress, or everything the lab made with --all")

@@ -39,10 +39,13 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     '    # The runtime API, for looking inside (and changing) the running HAProxy:',
     '    #   docker exec simple_haproxy_1 sh -c \'echo "show servers state" | socat stdio /var/run/haproxy.sock\'',
     '    stats socket /var/run/haproxy.sock mode 600 level admin',
+    '    # One thread is plenty for the lab, and it logs requests in the order they were answered (with',
+    '    # more threads, two requests answered within a millisecond can be logged the other way round).',
+    '    nbthread 1',
     '',
-    '# Docker\'s DNS server, present on every user-defined network (simple-network): it knows each',
-    '# container by name. HAProxy asks it again and again, so a server that comes back with a new',
-    '# address (`lab deploy` again) is found, and one that is gone is taken out.',
+    '# Docker\'s DNS server, on every user-defined network (simple-network), knows each container by',
+    '# name. HAProxy asks it again every second (hold valid), so a server that comes back with a new',
+    '# address (`lab deploy` again) is followed, and a name that is gone puts its server in maintenance.',
     'resolvers docker',
     '    nameserver dns 127.0.0.11:53',
     '    hold valid 1s',
@@ -74,7 +77,8 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     '    default-server init-addr last,libc,none resolvers docker',
     '    # The static list this stage is about: written from the servers running when the load',
     '    # balancer was deployed. `check`: a TCP connect every 500 ms; one failure marks the server',
-    '    # DOWN (no more requests), two successes in a row bring it back UP.',
+    '    # DOWN (no more requests), two successes in a row bring it back UP. (A TCP check leaves the',
+    '    # server\'s log alone; `option httpchk GET /health` would also ask the page, twice a second.)',
     ...(servers.length > 0 ? servers : ['    # (no servers were running: every request gets a 503)']),
     '',
   ].join('\n');
@@ -82,7 +86,7 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
 
 const BALANCE_COMMENT: Record<HaproxyBalance, string> = {
   roundrobin: '# Each request goes to the next server in turn: server_1, server_2, server_3, server_1, ...',
-  first: '# Every request goes to the first server that is UP; the next one only takes the overflow.',
+  first: '# Every request goes to the first server that is UP; the next gets only what exceeds its maxconn.',
   leastconn: '# Each request goes to the server with the fewest open connections.',
 };
 

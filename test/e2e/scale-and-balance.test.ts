@@ -138,4 +138,18 @@ describe('stages horizontal-scale and load-balancing on a real engine', () => {
       expect(run.stdout).toMatch(/round-robin|never reached/);
     });
   });
+
+  describe('lab goto', () => {
+    it('solves every stage before the one named, in order, and leaves the learner at it', async () => {
+      const state = { LAB_STATE_DIR: freshStateDir() };
+      expect((await runLab(['reset', '--all'], state)).code).toBe(0);
+      const run = await runLab(['goto', 'load-balancing'], state);
+      expect(run.code).toBe(0);
+      expect(run.stdout.indexOf('Solving 1 single-host')).toBeLessThan(run.stdout.indexOf('Solving 2 horizontal-scale'));
+      expect(run.stdout).not.toContain('Solving 3');
+      const status = JSON.parse((await runLab(['status', '--json'], state)).stdout) as { current: string; stages: { id: string; status: string }[] };
+      expect(status.current).toBe('load-balancing');
+      expect(status.stages.map((s) => s.status)).toEqual(['passed', 'passed', 'in-progress']);
+    });
+  });
 });

@@ -25,6 +25,7 @@ describe('renderHaproxyConfig', () => {
     for (const setting of [
       'log stdout format raw local0',
       'stats socket /var/run/haproxy.sock mode 600 level admin',
+      'nbthread 1',
       'mode http',
       'log global',
       'option httplog',

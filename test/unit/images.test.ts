@@ -133,7 +133,7 @@ describe('buildImages', () => {
     expect(shell.ran).toEqual(LAB_IMAGES.map((image) => buildCommand(image)));
     expect(new Set(shell.cwds)).toEqual(new Set(['/lab']));
     expect(summary.base.source).toBe('present');
-    expect(summary.images.map((image) => image.cached)).toEqual([true, true]);
+    expect(summary.images.map((image) => image.cached)).toEqual(LAB_IMAGES.map(() => true));
     const steps = events.flatMap((event) => (event.type === 'image-progress' && event.image === 'simple-server' ? [`${event.step}/${event.total}`] : []));
     expect(steps[0]).toBe('0/0');
     expect(steps.at(-1)).toBe('4/4');

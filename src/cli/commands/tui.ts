@@ -3,7 +3,23 @@ import { createActors } from '../../actors/create-actors.js';
 import { UsageError, type ExitCode } from '../../errors.js';
 import { resolveStage } from '../../lessons/graph.js';
 import { labMachine } from '../../machine/lab-machine.js';
+import { recordStarted } from '../../progress/record.js';
 import type { CommandContext } from '../context.js';
+import { solvePrerequisites } from './solve.js';
+
+/** `lab goto STAGE`: solves what comes before STAGE, then opens it (or says how, without a terminal). */
+export async function gotoCommand(ctx: CommandContext, ref: string): Promise<ExitCode> {
+  const stage = resolveStage(ctx.lessons(), ref);
+  const solved = await solvePrerequisites(ctx, stage);
+  if (solved !== 0) return solved;
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    const store = ctx.store();
+    store.save(recordStarted(store.load().progress, stage.id, new Date().toISOString()));
+    ctx.out.line(`Everything before ${stage.id} has passed. Run \`lab\` in a terminal to continue at ${stage.id}.`);
+    return 0;
+  }
+  return tuiCommand(ctx, { open: stage.id });
+}
 
 /** `lab`: the terminal UI. Loaded lazily so plain commands start fast. */
 export async function tuiCommand(ctx: CommandContext, options: { open?: string; presenter?: boolean } = {}): Promise<ExitCode> {
