@@ -1,24 +1,8 @@
 import { render } from 'ink';
-import type { Actor } from 'xstate';
-import type { ActivityFeed } from '../actors/activity.js';
-import type { Lessons } from '../lessons/types.js';
-import type { labMachine } from '../machine/lab-machine.js';
-import type { ProgressStore } from '../progress/store.js';
-import { App, type TopologySource } from './App.js';
+import { App, type AppProps } from './App.js';
 
-export interface StartTuiOptions {
-  lessons: Lessons;
-  /** Created with the real actors and its input, not started: the app starts it once it listens. */
-  actor: Actor<typeof labMachine>;
-  feed: ActivityFeed;
-  store: ProgressStore;
-  /** Shown at the top of the stage list (a progress file moved aside, an engine that does not answer). */
-  warning?: string;
-  color: boolean;
-  presenter?: boolean;
-  /** Follows the lab's containers for the live topology panel. */
-  topology?: TopologySource;
-}
+/** What the app needs, less what start-tui supplies itself. */
+export type StartTuiOptions = Omit<AppProps, 'onQuit'>;
 
 // The alternate screen keeps the learner's scrollback as it was when the lab quits.
 const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { judgeRoundRobin, parseHaproxyLog } from '../../src/checks/haproxy-log.js';
 import { createDockerClient } from '../../src/runtime/docker.js';
 import { HAPROXY_CONFIG_PATH, renderHaproxyConfig, type HaproxyBalance } from '../../src/runtime/haproxy-config.js';
 import { LABEL_MANAGED } from '../../src/runtime/labels.js';
+import { freePort, until } from '../helpers/net.js';
 
 /**
  * The lab's load balancer on the real engine: simple-haproxy in front of three simple-servers on a
@@ -20,26 +20,7 @@ const container = (server: string): string => `dltest_${runId}_${server}`;
 const lb = `dltest_${runId}_haproxy`;
 let port = 0;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const lbLog = (): Promise<string[]> => docker.logs(lb, 2_000);
 const count = (lines: string[], text: string): number => lines.filter((line) => line.includes(text)).length;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createDockerClient } from '../../src/runtime/docker.js';
 import { buildImages, LAB_IMAGES, type BuildEvent, type BuildSummary } from '../../src/runtime/images.js';
 import { LABEL_MANAGED } from '../../src/runtime/labels.js';
 import { createShell } from '../../src/runtime/shell.js';
+import { freePort, until } from '../helpers/net.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const runId = `images-${randomBytes(4).toString('hex')}`;
@@ -14,27 +14,7 @@ const docker = createDockerClient();
 const shell = createShell();
 const reference = (name: string): string => LAB_IMAGES.find((image) => image.name === name)?.reference ?? name;
 
-/** A port nothing listens on right now, for `-p 127.0.0.1:PORT:…`. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function getText(url: string): Promise<{ status: number; text: string; servedBy: string | null } | undefined> {
   const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
