@@ -50,8 +50,10 @@ function loadStage(root: string, folder: string): Stage {
     throw new LessonError(`${shown}/stage.yaml`, field, message);
   }
   const markdown = readFileSync(markdownFile, 'utf8');
+  const notesFile = join(dir, 'notes.md');
+  const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : undefined;
   const number = Number(FOLDER.exec(folder)![1]);
-  return { ...parsed.data, number, dir: shown, markdown, steps: parseSteps(markdown) };
+  return { ...parsed.data, number, dir: shown, markdown, ...(notes !== undefined ? { notes } : {}), steps: parseSteps(markdown) };
 }
 
 /** The first problem zod found, as a dotted field path (`checks[2].container`) and a message. */

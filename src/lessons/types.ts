@@ -13,6 +13,8 @@ export interface Stage extends StageFile {
   number: number;
   dir: string;
   markdown: string;
+  /** notes.md beside the lesson, shown only to a presenter (`lab --presenter`). */
+  notes?: string;
   steps: Step[];
 }
 

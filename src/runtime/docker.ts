@@ -42,6 +42,8 @@ export interface RemovedResources {
   containers: string[];
   networks: string[];
   volumes: string[];
+  /** What could not be removed, and why. */
+  kept: string[];
 }
 
 /** The small container-client interface the lab needs; tests of pure logic never see dockerode. */
@@ -189,12 +191,24 @@ class DockerodeClient implements DockerClient {
     const containers = await this.call(() => this.api.listContainers({ all: true, filters }));
     await Promise.all(containers.map((c) => this.ignoreMissing(this.api.getContainer(c.Id).remove({ force: true, v: true }))));
     const networks = await this.call(() => this.api.listNetworks({ filters }));
-    await Promise.all(networks.map((n) => this.ignoreMissing(this.api.getNetwork(n.Id).remove())));
+    const kept: string[] = [];
+    await Promise.all(
+      networks.map(async (n) => {
+        try {
+          await this.ignoreMissing(this.api.getNetwork(n.Id).remove());
+        } catch (error) {
+          // The engine can keep a stale endpoint after fast removals; the network is reused next time.
+          if (!/active endpoints/.test((error as Error).message)) throw error;
+          kept.push(`network ${n.Name} (the engine still lists an endpoint on it; restarting dockerd clears it)`);
+        }
+      }),
+    );
     const volumes = (await this.call(() => this.api.listVolumes({ filters }))).Volumes ?? [];
     await Promise.all(volumes.map((v) => this.ignoreMissing(this.api.getVolume(v.Name).remove())));
     return {
       containers: containers.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, '')),
-      networks: networks.map((n) => n.Name),
+      networks: networks.map((n) => n.Name).filter((name) => !kept.some((k) => k.startsWith(`network ${name} `))),
+      kept,
       volumes: volumes.map((v) => v.Name),
     };
   }

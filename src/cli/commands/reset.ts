@@ -39,5 +39,6 @@ function reportRemoved(ctx: CommandContext, removed: RemovedResources): void {
   for (const [names, kind] of parts) {
     if (names.length > 0) ctx.out.line(`Removed ${names.length} ${kind}${names.length === 1 ? '' : 's'}: ${names.join(', ')}`);
   }
-  if (parts.every(([names]) => names.length === 0)) ctx.out.line('Nothing of the lab was left to remove.');
+  for (const reason of removed.kept) ctx.out.line(ctx.out.yellow(`Kept ${reason}.`));
+  if (parts.every(([names]) => names.length === 0) && removed.kept.length === 0) ctx.out.line('Nothing of the lab was left to remove.');
 }
