@@ -15,7 +15,7 @@ export function createActors(lessons: Lessons, ops: StageOps) {
       const { exitCode, durationMs, cancelled } = await ops.runCommand(step.command, signal);
       return { exitCode, durationMs, cancelled };
     }),
-    runChecks: fromPromise<StageReport, { stageId: string }>(({ input }) => ops.check(stage(input.stageId))),
+    runChecks: fromPromise<StageReport, { stageId: string; previousFailures: Record<string, number> }>(({ input }) => ops.check(stage(input.stageId), input.previousFailures)),
     solveStage: fromPromise<void, { stageId: string }>(({ input, signal }) => ops.solve(stage(input.stageId), signal)),
     resetStage: fromPromise<void, { stageId: string }>(async ({ input, signal }) => {
       await ops.reset(stage(input.stageId), signal);

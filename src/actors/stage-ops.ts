@@ -46,8 +46,8 @@ export function createStageOps({ shell, docker, observe, feed, cwd }: StageOpsDe
     prepare: (stage: Stage, signal?: AbortSignal) => runAll(stage.setup, signal),
     /** What a learner would do: the setup, then the solution, in order. */
     solve: (stage: Stage, signal?: AbortSignal) => runAll([...stage.setup, ...stage.solve], signal),
-    check: (stage: Stage): Promise<StageReport> =>
-      runStageChecks(stage, observe, (result, index) => feed.emit({ type: 'check.finished', index, result })),
+    check: (stage: Stage, previousFailures: Record<string, number> = {}): Promise<StageReport> =>
+      runStageChecks(stage, observe, (result, index) => feed.emit({ type: 'check.finished', index, result }), previousFailures),
     /** The stage's cleanup commands, then whatever still carries its stage label. */
     async reset(stage: Stage, signal?: AbortSignal): Promise<RemovedResources> {
       await docker.ping();

@@ -23,35 +23,89 @@ const MODULES: Record<CheckSpec['kind'], CheckModule<any, any>> = {
 /** How long a settling check may keep looking, and how often. */
 export const SETTLE = { withinMs: 3_000, everyMs: 200 };
 
+export interface RunCheckOptions {
+  settle?: typeof SETTLE;
+  /** How often this check failed in a row before now: picks the escalating hint. */
+  previousFailures?: number;
+  /** Hears each observation's facts; the last it hears are the ones judged (`lab report`). */
+  onFacts?: (facts: unknown) => void;
+}
+
+/** Defaults for a check's tries; a lesson sets them per check. */
+export const TRIES = { timeout: 30_000, retries: 0, delay: 1_000 };
+
+const definedOnly = <T extends object>(values: T): Partial<T> => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Observes then judges one check; an observation that breaks is a failed check, except a lost engine.
- * A failure whose facts are still settling (a service a moment from listening) is looked at again.
+ * Observes then judges one check, trying up to `1 + retries` times `delay` ms apart (for things that
+ * converge: a Consul leader, an LB backend), each try bounded by `timeout`. An observation that breaks
+ * is a failed check, except a lost engine; a failure whose facts are still settling is looked at again.
  */
-export async function runCheck(spec: CheckSpec, context: ObserveContext, settle = SETTLE): Promise<CheckResult> {
+export async function runCheck(spec: CheckSpec, context: ObserveContext, { settle = SETTLE, previousFailures = 0, onFacts }: RunCheckOptions = {}): Promise<CheckResult> {
   const started = Date.now();
+  let judgement: Judgement = { status: 'fail', summary: 'The check did not run.' };
+  const { retries, delay } = { ...TRIES, ...definedOnly({ retries: spec.retries, delay: spec.delay }) };
+  let attempts = 0;
+  while (attempts <= retries) {
+    attempts += 1;
+    judgement = await attempt(spec, context, settle, onFacts);
+    if (judgement.status !== 'fail' || attempts > retries) break;
+    await sleep(delay);
+  }
+  const lessonHint = judgement.status === 'pass' ? undefined : escalatedHint(spec, previousFailures);
+  const hint = [judgement.hint, lessonHint].filter(Boolean).join(' ');
+  return { ...judgement, ...(hint ? { hint } : {}), kind: spec.kind, title: spec.title, attempts, durationMs: Date.now() - started };
+}
+
+/** The lesson's hint for this failure: `hint`, or the next of `hints` each time the check fails again. */
+export function escalatedHint(spec: Pick<CheckSpec, 'hint' | 'hints'>, previousFailures: number): string | undefined {
+  if (spec.hints && spec.hints.length > 0) return spec.hints[Math.min(previousFailures, spec.hints.length - 1)];
+  return spec.hint;
+}
+
+async function attempt(spec: CheckSpec, context: ObserveContext, settle: typeof SETTLE, onFacts?: (facts: unknown) => void): Promise<Judgement> {
   const module = MODULES[spec.kind];
-  let judgement: Judgement;
-  try {
+  const started = Date.now();
+  const look = async (): Promise<Judgement> => {
     for (;;) {
       const facts = await module.observe(spec, context);
-      judgement = module.judge(spec, facts);
+      onFacts?.(facts);
+      const judgement = module.judge(spec, facts);
       const worthAnotherLook = judgement.status === 'fail' && module.settling?.(facts) && Date.now() - started < settle.withinMs;
-      if (!worthAnotherLook) break;
-      await new Promise((resolve) => setTimeout(resolve, settle.everyMs));
+      if (!worthAnotherLook) return judgement;
+      await sleep(settle.everyMs);
     }
+  };
+  const limit = spec.timeout ?? TRIES.timeout;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Judgement>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ status: 'fail', summary: `The check did not finish within ${(limit / 1000).toFixed(1)} s.`, hint: 'Run `lab doctor` to see whether the engine is healthy.' }),
+      limit,
+    );
+  });
+  try {
+    return await Promise.race([look(), timeout]);
   } catch (error) {
     if (isLabError(error)) throw error;
-    judgement = { status: 'fail', summary: `The check could not look: ${(error as Error).message}`, hint: 'Run `lab doctor` to see whether the engine is healthy.' };
+    return { status: 'fail', summary: `The check could not look: ${(error as Error).message}`, hint: 'Run `lab doctor` to see whether the engine is healthy.' };
+  } finally {
+    clearTimeout(timer);
   }
-  const hint = [judgement.hint, judgement.status === 'pass' ? undefined : spec.hint].filter(Boolean).join(' ');
-  return { ...judgement, ...(hint ? { hint } : {}), kind: spec.kind, title: spec.title, durationMs: Date.now() - started };
 }
 
 /** Runs a stage's checks in order, reporting each as it finishes. */
-export async function runStageChecks(stage: Stage, context: ObserveContext, onResult?: (result: CheckResult, index: number) => void): Promise<StageReport> {
+export async function runStageChecks(
+  stage: Stage,
+  context: ObserveContext,
+  onResult?: (result: CheckResult, index: number) => void,
+  previousFailures: Record<string, number> = {},
+): Promise<StageReport> {
   const results: CheckResult[] = [];
   for (const [index, spec] of stage.checks.entries()) {
-    const result = await runCheck(spec, context);
+    const result = await runCheck(spec, context, { previousFailures: previousFailures[spec.title] ?? 0 });
     results.push(result);
     onResult?.(result, index);
   }

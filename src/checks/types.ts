@@ -15,6 +15,8 @@ export interface Judgement {
 export interface CheckResult extends Judgement {
   kind: CheckKind;
   title: string;
+  /** Tries it took (1 unless the check has retries). */
+  attempts?: number;
   durationMs: number;
 }
 

@@ -11,6 +11,7 @@ import { imagesBuildCommand } from './commands/images.js';
 import { resetCommand } from './commands/reset.js';
 import { solveCommand } from './commands/solve.js';
 import { listCommand, statusCommand } from './commands/stages.js';
+import { testCommand, type TestFlags } from './commands/test.js';
 import { gotoCommand, tuiCommand } from './commands/tui.js';
 import { createContext, type CommandContext } from './context.js';
 import { handleError } from './handle-error.js';
@@ -45,7 +46,8 @@ export function buildProgram(context: () => CommandContext, exit: (code: ExitCod
     .command('check [stage]')
     .description('check a stage (default: the current one); exit 0 pass, 1 fail')
     .option('--json', 'machine-readable output')
-    .action((stage: string | undefined, options: { json?: boolean }) => run((ctx) => checkCommand(ctx, stage, options))());
+    .option('--all', 're-check every passed stage and say which regressed')
+    .action((stage: string | undefined, options: { json?: boolean; all?: boolean }) => run((ctx) => checkCommand(ctx, stage, options))());
   program
     .command('solve [stage]')
     .description("run a stage's setup and solution, then check it")
@@ -67,6 +69,15 @@ export function buildProgram(context: () => CommandContext, exit: (code: ExitCod
     .option('--prefix <prefix>', 'name the servers PREFIX_1..N', 'server')
     .option('--dry-run', 'print the equivalent docker commands and change nothing')
     .action((servers: string | undefined, flags: DeployFlags) => run((ctx) => deployCommand(ctx, servers, flags))());
+  program
+    .command('test')
+    .description('track test: each stage must fail its checks before its solution and pass after (clean engine)')
+    .option('--from <stage>', 'first stage to test')
+    .option('--to <stage>', 'last stage to test')
+    .option('--json', 'machine-readable output')
+    .option('--junit <file>', 'also write a JUnit XML report')
+    .option('--verbose', 'show every command and its output')
+    .action((flags: TestFlags) => run((ctx) => testCommand(ctx, flags))());
   program.command('doctor').description('check the engine, images and ports the track needs').action(run((ctx) => doctorCommand(ctx)));
   const images = program.command('images').description('build the images the track needs');
   images

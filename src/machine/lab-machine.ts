@@ -1,7 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { StageReport } from '../checks/types.js';
 import type { Progress } from '../progress/store.js';
-import { forgetStages, recordReport, recordStarted } from '../progress/record.js';
+import { failuresOf, forgetStages, recordReport, recordStarted } from '../progress/record.js';
 import type { LabEvent } from './events.js';
 
 /** The part of a stage the machine needs: the graph, not the prose. */
@@ -50,7 +50,7 @@ export const labMachine = setup({
   actors: {
     prepareStage: placeholder<{ stageId: string }, void>(),
     runStep: placeholder<{ stageId: string; index: number }, { exitCode: number; durationMs: number; cancelled: boolean }>(),
-    runChecks: placeholder<{ stageId: string }, StageReport>(),
+    runChecks: placeholder<{ stageId: string; previousFailures: Record<string, number> }, StageReport>(),
     solveStage: placeholder<{ stageId: string }, void>(),
     resetStage: placeholder<{ stageId: string }, void>(),
   },
@@ -115,7 +115,7 @@ export const labMachine = setup({
         checking: {
           invoke: {
             src: 'runChecks',
-            input: ({ context }) => ({ stageId: context.current! }),
+            input: ({ context }) => ({ stageId: context.current!, previousFailures: failuresOf(context.progress, context.current!) }),
             onDone: { target: 'reading', actions: assign({ lastReport: ({ event }) => event.output, progress: ({ context, event }) => recordReport(context.progress, event.output) }) },
             onError: { target: 'reading', actions: assign({ problem: ({ event }) => `The checks could not run: ${messageOf(event.error)}` }) },
           },

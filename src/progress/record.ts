@@ -21,6 +21,7 @@ export function recordReport(progress: Progress, report: StageReport): Progress 
         attempts: (previous?.attempts ?? 0) + 1,
         ...(report.passed ? { passedAt: at } : previous?.passedAt ? { passedAt: previous.passedAt } : {}),
         lastChecks: report.results.map(({ title, status, summary }) => ({ title, status, summary })),
+        checkFailures: Object.fromEntries(report.results.map(({ title, status }) => [title, status === 'fail' ? (previous?.checkFailures?.[title] ?? 0) + 1 : 0])),
       },
     },
   };
@@ -31,3 +32,6 @@ export function forgetStages(progress: Progress, stageIds: string[]): Progress {
   const current = progress.current && !stageIds.includes(progress.current) ? progress.current : undefined;
   return { version: 1, stages, ...(current ? { current } : {}) };
 }
+
+/** How often each check of a stage failed in a row, for escalating hints. */
+export const failuresOf = (progress: Progress, stageId: string): Record<string, number> => progress.stages[stageId]?.checkFailures ?? {};

@@ -11,6 +11,8 @@ const stageProgressSchema = z.object({
   passedAt: z.string().optional(),
   attempts: z.number().int().nonnegative().default(0),
   lastChecks: z.array(checkSummarySchema).optional(),
+  /** Failures in a row of each check, by title: picks the next, more specific hint. */
+  checkFailures: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 
 /** Progress by stage id, never by position, so reordering lessons loses nothing. */

@@ -151,5 +151,16 @@ describe('stages horizontal-scale and load-balancing on a real engine', () => {
       expect(status.current).toBe('load-balancing');
       expect(status.stages.map((s) => s.status)).toEqual(['passed', 'passed', 'in-progress']);
     });
+
+    it('re-checks every passed stage with `lab check --all` and names the one that regressed', async () => {
+      const state = { LAB_STATE_DIR: freshStateDir() };
+      expect((await runLab(['goto', 'load-balancing'], state)).code).toBe(0);
+      expect((await runLab(['check', '--all'], state)).stdout).toContain('All 2 passed stage(s) still pass.');
+      docker('rm', '-f', 'server_2');
+      const run = await runLab(['check', '--all'], state);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('✔ single-host');
+      expect(run.stdout).toContain('✖ horizontal-scale regressed');
+    });
   });
 });

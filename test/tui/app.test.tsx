@@ -45,7 +45,7 @@ function fakeActors(feed: ActivityFeed, runStep: (signal: AbortSignal) => Promis
       feed.emit({ type: 'command.exited', command: step.command, ...outcome });
       return outcome;
     }),
-    runChecks: fromPromise<StageReport, { stageId: string }>(async ({ input }) => {
+    runChecks: fromPromise<StageReport, { stageId: string; previousFailures: Record<string, number> }>(async ({ input }) => {
       results.forEach((result, index) => feed.emit({ type: 'check.finished', index, result }));
       return { stageId: input.stageId, passed: false, results, finishedAt: '2026-01-02T00:00:00Z' };
     }),

@@ -144,7 +144,7 @@ describe('the app with a topology source', () => {
     actors: {
       prepareStage: fromPromise<void, { stageId: string }>(done),
       runStep: fromPromise<{ exitCode: number; durationMs: number; cancelled: boolean }, { stageId: string; index: number }>(async () => ({ exitCode: 0, durationMs: 1, cancelled: false })),
-      runChecks: fromPromise<StageReport, { stageId: string }>(async ({ input }) => ({ stageId: input.stageId, passed: true, results: [], finishedAt: '2026-01-02T00:00:00Z' })),
+      runChecks: fromPromise<StageReport, { stageId: string; previousFailures: Record<string, number> }>(async ({ input }) => ({ stageId: input.stageId, passed: true, results: [], finishedAt: '2026-01-02T00:00:00Z' })),
       solveStage: fromPromise<void, { stageId: string }>(done),
       resetStage: fromPromise<void, { stageId: string }>(done),
     },

@@ -1,11 +1,36 @@
-import type { ExitCode } from '../../errors.js';
-import { recordReport } from '../../progress/record.js';
+import { UsageError, type ExitCode } from '../../errors.js';
+import { failuresOf, recordReport } from '../../progress/record.js';
 import type { CommandContext } from '../context.js';
 import { pickStage } from '../pick-stage.js';
 import { printActivity, seconds } from '../print-activity.js';
 
+/** `lab check --all`: re-checks every passed stage and names those that regressed. */
+async function checkAllPassed(ctx: CommandContext, options: { json?: boolean }): Promise<ExitCode> {
+  const store = ctx.store();
+  let { progress } = store.load();
+  const passed = ctx.lessons().stages.filter((stage) => progress.stages[stage.id]?.status === 'passed');
+  await ctx.docker().ping();
+  const regressed: string[] = [];
+  const reports = [];
+  for (const stage of passed) {
+    const report = await ctx.ops().check(stage, failuresOf(progress, stage.id));
+    progress = recordReport(progress, report);
+    reports.push(report);
+    if (!report.passed) regressed.push(stage.id);
+    if (!options.json) ctx.out.line(`${report.passed ? ctx.out.green('✔') : ctx.out.red('✖')} ${stage.id}${report.passed ? '' : ` regressed: ${report.results.filter((r) => r.status === 'fail').map((r) => r.summary).join(' ')}`}`);
+  }
+  store.save(progress);
+  if (options.json) ctx.out.line(JSON.stringify({ checked: passed.map((s) => s.id), regressed, reports }, null, 2));
+  else ctx.out.line(passed.length === 0 ? 'No stage has passed yet.' : regressed.length === 0 ? ctx.out.green(`All ${passed.length} passed stage(s) still pass.`) : ctx.out.red(`${regressed.join(', ')} regressed.`));
+  return regressed.length === 0 ? 0 : 1;
+}
+
 /** `lab check [stage] [--json]`: exit 0 when every check passes, 1 when one fails. */
-export async function checkCommand(ctx: CommandContext, ref: string | undefined, options: { json?: boolean }): Promise<ExitCode> {
+export async function checkCommand(ctx: CommandContext, ref: string | undefined, options: { json?: boolean; all?: boolean }): Promise<ExitCode> {
+  if (options.all) {
+    if (ref) throw new UsageError('Give either a stage or --all, not both.');
+    return checkAllPassed(ctx, options);
+  }
   const lessons = ctx.lessons();
   const store = ctx.store();
   const { progress, warning } = store.load();
@@ -15,7 +40,7 @@ export async function checkCommand(ctx: CommandContext, ref: string | undefined,
   const started = Date.now();
   const stopPrinting = options.json ? () => undefined : printActivity(ctx.feed, ctx.out);
   if (!options.json) ctx.out.line(ctx.out.bold(`Checking ${stage.number} ${stage.id}: ${stage.title}`));
-  const report = await ctx.ops().check(stage);
+  const report = await ctx.ops().check(stage, failuresOf(progress, stage.id));
   stopPrinting();
   store.save(recordReport(progress, report));
   if (options.json) {

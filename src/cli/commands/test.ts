@@ -1,0 +1,76 @@
+import { writeFileSync } from 'node:fs';
+import { UsageError, type ExitCode } from '../../errors.js';
+import { resolveStage } from '../../lessons/graph.js';
+import { runTrack, toJunit, type StageOutcome, type TrackRun } from '../../track/run-track.js';
+import type { CommandContext } from '../context.js';
+import { printActivity, seconds } from '../print-activity.js';
+
+export interface TestFlags {
+  from?: string;
+  to?: string;
+  json?: boolean;
+  junit?: string;
+  verbose?: boolean;
+}
+
+const VERDICT: Record<StageOutcome, string> = {
+  ok: 'ok',
+  'passes-before-solve': 'BROKEN CHECK: passes before the work is done',
+  'solve-failed': 'FAIL: the solution did not run',
+  'fails-after-solve': 'FAIL: checks fail after the solution',
+};
+
+/**
+ * `lab test [--from X] [--to Y]`: the track test. Exit 0 only when every stage failed its checks
+ * before its solution and passed them after; it never prints FAIL and exits 0.
+ */
+export async function testCommand(ctx: CommandContext, flags: TestFlags): Promise<ExitCode> {
+  const lessons = ctx.lessons();
+  const first = flags.from ? lessons.stages.indexOf(resolveStage(lessons, flags.from)) : 0;
+  const last = flags.to ? lessons.stages.indexOf(resolveStage(lessons, flags.to)) : lessons.stages.length - 1;
+  if (first > last) throw new UsageError(`--from ${flags.from} comes after --to ${flags.to} in the track.`);
+  const stages = lessons.stages.slice(first, last + 1);
+  await ctx.docker().ping();
+  const ops = ctx.ops();
+  const { out } = ctx;
+  const stopPrinting = flags.verbose && !flags.json ? printActivity(ctx.feed, out) : () => undefined;
+  let run: TrackRun;
+  try {
+    run = await runTrack(
+      stages,
+      {
+        resetAll: async () => void (await ops.resetAll()),
+        reset: async (stage) => void (await ops.reset(stage, ctx.signal)),
+        prepare: (stage) => ops.prepare(stage, ctx.signal),
+        solve: (stage) => ops.solve(stage, ctx.signal),
+        check: (stage) => ops.check(stage),
+      },
+      (event) => {
+        if (flags.json) return;
+        if (event.type === 'stage.started') out.line(out.bold(`[${event.index + 1}/${event.total}] ${event.stage.id}`));
+        if (event.type === 'stage.phase' && !flags.verbose && out.interactive) process.stdout.write(out.dim(`  ${event.phase}…\r`));
+        if (event.type === 'stage.finished') {
+          const { outcome, detail, timings } = event.run;
+          const mark = outcome === 'ok' ? out.green('✔') : out.red('✖');
+          out.line(`${mark} ${event.run.id} ${VERDICT[outcome]} (${seconds(timings.totalMs)}: setup ${seconds(timings.setupMs)}, before ${seconds(timings.beforeMs)}, solve ${seconds(timings.solveMs)}, after ${seconds(timings.afterMs)})`);
+          if (detail) out.line(`    ${detail}`);
+        }
+      },
+    );
+  } finally {
+    stopPrinting();
+  }
+  if (flags.junit) writeFileSync(flags.junit, toJunit(run));
+  await ops.resetAll();
+  const bad = run.stages.filter((s) => s.outcome !== 'ok');
+  if (flags.json) {
+    out.line(JSON.stringify(run, null, 2));
+  } else {
+    out.line(
+      run.ok
+        ? out.green(`Track test passed: ${run.stages.length} stage(s) in ${seconds(run.totalMs)}.`)
+        : out.red(`Track test FAILED: ${bad.map((s) => `${s.id} (${s.outcome})`).join(', ')}${run.skipped.length ? `; not run: ${run.skipped.join(', ')}` : ''}.`),
+    );
+  }
+  return run.ok ? 0 : 1;
+}

@@ -1,0 +1,118 @@
+import type { StageReport } from '../checks/types.js';
+import type { Stage } from '../lessons/types.js';
+
+/** What the track test needs of the world: the same operations the CLI uses. */
+export interface TrackOps {
+  resetAll(): Promise<void>;
+  reset(stage: Stage): Promise<void>;
+  prepare(stage: Stage): Promise<void>;
+  solve(stage: Stage): Promise<void>;
+  check(stage: Stage): Promise<StageReport>;
+}
+
+export type StageOutcome =
+  /** Failed before the work, passed after it: the stage behaves. */
+  | 'ok'
+  /** A check passed before the solution ran: it cannot tell done from not done. */
+  | 'passes-before-solve'
+  /** Setup or solution commands failed. */
+  | 'solve-failed'
+  /** The solution ran but the checks still fail. */
+  | 'fails-after-solve';
+
+export interface StageRun {
+  id: string;
+  outcome: StageOutcome;
+  /** What went wrong, for a person. */
+  detail?: string;
+  timings: { resetMs: number; setupMs: number; beforeMs: number; solveMs: number; afterMs: number; totalMs: number };
+}
+
+export interface TrackRun {
+  stages: StageRun[];
+  /** Stages not run because an earlier one broke the track. */
+  skipped: string[];
+  ok: boolean;
+  totalMs: number;
+}
+
+export type TrackEvent = { type: 'stage.started'; stage: Stage; index: number; total: number } | { type: 'stage.phase'; stage: Stage; phase: 'reset' | 'setup' | 'check-before' | 'solve' | 'check-after' } | { type: 'stage.finished'; run: StageRun };
+
+const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+  const started = Date.now();
+  return [await work(), Date.now() - started];
+};
+
+/**
+ * For each stage in graph order on a clean engine: reset → setup → check must FAIL → solve → check
+ * must PASS. A check that passes before the work is reported and the run goes on; a solution that
+ * fails, or checks that still fail after it, stop the run (later stages stand on it).
+ */
+export async function runTrack(stages: Stage[], ops: TrackOps, onEvent: (event: TrackEvent) => void = () => undefined): Promise<TrackRun> {
+  const started = Date.now();
+  const runs: StageRun[] = [];
+  await ops.resetAll();
+  for (const [index, stage] of stages.entries()) {
+    onEvent({ type: 'stage.started', stage, index, total: stages.length });
+    const phase = (name: Extract<TrackEvent, { type: 'stage.phase' }>['phase']) => onEvent({ type: 'stage.phase', stage, phase: name });
+    const stageStart = Date.now();
+    const timings = { resetMs: 0, setupMs: 0, beforeMs: 0, solveMs: 0, afterMs: 0, totalMs: 0 };
+    const finish = (outcome: StageOutcome, detail?: string): StageRun => {
+      const run = { id: stage.id, outcome, ...(detail ? { detail } : {}), timings: { ...timings, totalMs: Date.now() - stageStart } };
+      runs.push(run);
+      onEvent({ type: 'stage.finished', run });
+      return run;
+    };
+    let run: StageRun;
+    try {
+      phase('reset');
+      [, timings.resetMs] = await timed(() => ops.reset(stage));
+      phase('setup');
+      [, timings.setupMs] = await timed(() => ops.prepare(stage));
+      phase('check-before');
+      const [before, beforeMs] = await timed(() => ops.check(stage));
+      timings.beforeMs = beforeMs;
+      const passingEarly = before.results.filter((r) => r.status !== 'fail').map((r) => r.title);
+      phase('solve');
+      [, timings.solveMs] = await timed(() => ops.solve(stage));
+      phase('check-after');
+      const [after, afterMs] = await timed(() => ops.check(stage));
+      timings.afterMs = afterMs;
+      if (!after.passed) {
+        const failing = after.results.filter((r) => r.status === 'fail');
+        run = finish('fails-after-solve', failing.map((r) => `${r.title}: ${r.summary}`).join('; '));
+      } else if (before.passed) {
+        run = finish('passes-before-solve', `every check passed before the solution ran (${passingEarly.join(', ')})`);
+      } else {
+        run = finish('ok', passingEarly.length > 0 ? `already passing before the solution: ${passingEarly.join(', ')}` : undefined);
+      }
+    } catch (error) {
+      run = finish('solve-failed', error instanceof Error ? error.message : String(error));
+    }
+    if (run.outcome === 'solve-failed' || run.outcome === 'fails-after-solve') {
+      return { stages: runs, skipped: stages.slice(index + 1).map((s) => s.id), ok: false, totalMs: Date.now() - started };
+    }
+  }
+  return { stages: runs, skipped: [], ok: runs.every((r) => r.outcome === 'ok'), totalMs: Date.now() - started };
+}
+
+const escapeXml = (text: string): string => text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** The run as JUnit XML, one test case per stage, for CI systems. */
+export function toJunit(run: TrackRun): string {
+  const failures = run.stages.filter((s) => s.outcome !== 'ok').length;
+  const cases = [
+    ...run.stages.map((s) => {
+      const body = s.outcome === 'ok' ? '' : `\n    <failure message="${escapeXml(s.outcome)}">${escapeXml(s.detail ?? s.outcome)}</failure>\n  `;
+      return `  <testcase classname="dockerlab.track" name="${escapeXml(s.id)}" time="${(s.timings.totalMs / 1000).toFixed(3)}">${body}</testcase>`;
+    }),
+    ...run.skipped.map((id) => `  <testcase classname="dockerlab.track" name="${escapeXml(id)}" time="0"><skipped/></testcase>`),
+  ];
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuite name="dockerlab track" tests="${run.stages.length + run.skipped.length}" failures="${failures}" skipped="${run.skipped.length}" time="${(run.totalMs / 1000).toFixed(3)}">`,
+    ...cases,
+    '</testsuite>',
+    '',
+  ].join('\n');
+}

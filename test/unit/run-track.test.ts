@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import type { StageReport } from '../../src/checks/types.js';
+import type { Stage } from '../../src/lessons/types.js';
+import { runTrack, toJunit, type TrackOps } from '../../src/track/run-track.js';
+
+const stage = (id: string): Stage => ({ id, title: id, summary: id, requires: [], setup: [], solve: [`solve ${id}`], cleanup: [], ports: [], checks: [], number: 1, dir: id, markdown: '', steps: [] });
+const report = (stageId: string, passed: boolean): StageReport => ({
+  stageId,
+  passed,
+  finishedAt: 'now',
+  results: [{ kind: 'http', title: `${stageId} works`, status: passed ? 'pass' : 'fail', summary: passed ? 'fine' : 'not yet', durationMs: 1 }],
+});
+
+/** A world where a stage's check passes once it is solved, unless told otherwise. */
+function fakeOps(options: { passesBefore?: string[]; solveFails?: string[]; neverPasses?: string[] } = {}): TrackOps & { calls: string[] } {
+  const solved = new Set<string>();
+  const calls: string[] = [];
+  return {
+    calls,
+    resetAll: async () => void calls.push('reset-all'),
+    reset: async (s) => void calls.push(`reset ${s.id}`),
+    prepare: async (s) => void calls.push(`setup ${s.id}`),
+    solve: async (s) => {
+      calls.push(`solve ${s.id}`);
+      if (options.solveFails?.includes(s.id)) throw new Error(`\`solve ${s.id}\` exited with code 1.`);
+      solved.add(s.id);
+    },
+    check: async (s) => {
+      calls.push(`check ${s.id}`);
+      const passes = options.passesBefore?.includes(s.id) || (solved.has(s.id) && !options.neverPasses?.includes(s.id));
+      return report(s.id, Boolean(passes));
+    },
+  };
+}
+
+const track = [stage('one'), stage('two'), stage('three')];
+
+describe('the track test', () => {
+  it('runs reset, setup, check, solve, check for each stage in order, from a clean engine', async () => {
+    const ops = fakeOps();
+    const run = await runTrack(track.slice(0, 1), ops);
+    expect(ops.calls).toEqual(['reset-all', 'reset one', 'setup one', 'check one', 'solve one', 'check one']);
+    expect(run).toMatchObject({ ok: true, skipped: [] });
+  });
+
+  it('passes a track whose stages all fail before and pass after', async () => {
+    const run = await runTrack(track, fakeOps());
+    expect(run.ok).toBe(true);
+    expect(run.stages.map((s) => s.outcome)).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('reports a stage whose check passes before the solution, and goes on', async () => {
+    const run = await runTrack(track, fakeOps({ passesBefore: ['two'] }));
+    expect(run.ok).toBe(false);
+    expect(run.stages.map((s) => s.outcome)).toEqual(['ok', 'passes-before-solve', 'ok']);
+  });
+
+  it('stops at a stage whose solution fails, naming it and what was not run', async () => {
+    const run = await runTrack(track, fakeOps({ solveFails: ['two'] }));
+    expect(run.ok).toBe(false);
+    expect(run.stages.at(-1)).toMatchObject({ id: 'two', outcome: 'solve-failed', detail: '`solve two` exited with code 1.' });
+    expect(run.skipped).toEqual(['three']);
+  });
+
+  it('stops at a stage whose checks still fail after its solution', async () => {
+    const run = await runTrack(track, fakeOps({ neverPasses: ['one'] }));
+    expect(run.stages).toHaveLength(1);
+    expect(run.stages[0]).toMatchObject({ outcome: 'fails-after-solve', detail: 'one works: not yet' });
+    expect(run.skipped).toEqual(['two', 'three']);
+  });
+
+  it('writes JUnit XML with a failure per bad stage and skipped ones marked', async () => {
+    const xml = toJunit(await runTrack(track, fakeOps({ solveFails: ['two'] })));
+    expect(xml).toContain('<testsuite name="dockerlab track" tests="3" failures="1" skipped="1"');
+    expect(xml).toContain('<failure message="solve-failed">`solve two` exited with code 1.</failure>');
+    expect(xml).toContain('name="three" time="0"><skipped/>');
+  });
+});
