@@ -7,7 +7,8 @@ import { packageRoot } from '../runtime/paths.js';
 import { checkCommand } from './commands/check.js';
 import { deployCommand, type DeployFlags } from './commands/deploy.js';
 import { doctorCommand } from './commands/doctor.js';
-import { imagesBuildCommand } from './commands/images.js';
+import { imagesBuildCommand, imagesLoadCommand, imagesSaveCommand } from './commands/images.js';
+import { reportCommand } from './commands/report.js';
 import { resetCommand } from './commands/reset.js';
 import { solveCommand } from './commands/solve.js';
 import { listCommand, statusCommand } from './commands/stages.js';
@@ -79,12 +80,19 @@ export function buildProgram(context: () => CommandContext, exit: (code: ExitCod
     .option('--verbose', 'show every command and its output')
     .action((flags: TestFlags) => run((ctx) => testCommand(ctx, flags))());
   program.command('doctor').description('check the engine, images and ports the track needs').action(run((ctx) => doctorCommand(ctx)));
-  const images = program.command('images').description('build the images the track needs');
+  program
+    .command('report [stage]')
+    .description("write one file (markdown + JSON) with a stage's check facts, the lab's containers and logs, versions and progress")
+    .option('--out <file>', 'write it here (default ./dockerlab-report-STAGE-TIME.md)')
+    .action((stage: string | undefined, options: { out?: string }) => run((ctx) => reportCommand(ctx, stage, options))());
+  const images = program.command('images').description('build, save and load the images the track needs');
   images
     .command('build')
     .description('build every lab image (cached)')
     .option('--offline', 'make the Debian base locally with debootstrap instead of pulling it')
     .action((options: { offline?: boolean }) => run((ctx) => imagesBuildCommand(ctx, options))());
+  images.command('save <file>').description('write every image the track needs into one tarball, with a manifest and checksums').action((file: string) => run((ctx) => imagesSaveCommand(ctx, file))());
+  images.command('load <file>').description('verify a bundle from `lab images save`, then load it into the engine').action((file: string) => run((ctx) => imagesLoadCommand(ctx, file))());
   return program;
 }
 

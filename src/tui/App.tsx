@@ -115,7 +115,7 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
 
   // The engine is followed only while a stage with the live panel is open.
   const [topology, setTopology] = useState<Topology>();
-  const watching = Boolean(followTopology && stage && watchesTopology(stage.id));
+  const watching = Boolean(followTopology && stage && (presenter || watchesTopology(stage.id)));
   useEffect(() => {
     if (!watching || !followTopology) return undefined;
     const stop = followTopology(setTopology);
@@ -181,7 +181,9 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
     },
     message,
   );
-  return <StageView key={stage.id} model={model} theme={theme} onEvent={send} onQuit={exit} {...(topology ? { topology } : {})} />;
+  // Notes reach the stage view only in presenter mode.
+  const presenting = presenter ? { presenter: stage.notes ? { notes: stage.notes } : {} } : {};
+  return <StageView key={stage.id} model={model} theme={theme} onEvent={send} onQuit={exit} {...(topology ? { topology } : {})} {...presenting} />;
 }
 
 /** A new action begins: what the last one printed gives way to what this one will. */

@@ -18,7 +18,8 @@ export type KeyAction =
   | 'reset'
   | 'back'
   | 'quit'
-  | 'interrupt';
+  | 'interrupt'
+  | 'notes';
 
 type KeyName = 'upArrow' | 'downArrow' | 'leftArrow' | 'pageUp' | 'pageDown' | 'return' | 'escape';
 
@@ -56,6 +57,8 @@ export const keymap: readonly KeyBinding[] = [
   { action: 'quit', keys: [{ input: 'q' }], screens: ['list', 'stage'], when: idle, label: 'q', help: 'quit' },
   { action: 'pageDown', keys: [{ key: 'pageDown' }, { input: ' ' }], screens: ['stage'], label: 'PgDn/PgUp', help: 'scroll' },
   { action: 'pageUp', keys: [{ key: 'pageUp' }, { input: 'b' }], screens: ['stage'] },
+  // Presenter mode only: the stage view lists it in its help when it has notes to show.
+  { action: 'notes', keys: [{ input: 'n' }], screens: ['stage'] },
 ];
 
 function matches(spec: KeySpec, input: string, key: Key): boolean {

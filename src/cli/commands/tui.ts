@@ -30,16 +30,19 @@ export async function tuiCommand(ctx: CommandContext, options: { open?: string; 
   const store = ctx.store();
   const { progress, warning } = store.load();
   const open = options.open ? resolveStage(lessons, options.open).id : undefined;
-  const engineProblem = await ctx.docker().ping().then(
-    () => undefined,
-    (error: Error) => error.message,
-  );
+  // The interface's modules load while the engine is asked whether it answers.
+  const [engineProblem, { startTui }, { watchTopology }] = await Promise.all([
+    ctx.docker().ping().then(
+      () => undefined,
+      (error: Error) => error.message,
+    ),
+    import('../../tui/start-tui.js'),
+    import('../../runtime/topology.js'),
+  ]);
   const machine = labMachine.provide({ actors: createActors(lessons, ctx.ops()) });
   const stages = lessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
   const actor = createActor(machine, { input: { stages, progress, ...(open ? { open } : {}) } });
-  const { startTui } = await import('../../tui/start-tui.js');
   const notes = [warning, engineProblem && `${engineProblem} Commands will fail until it answers; run \`lab doctor\`.`].filter(Boolean).join(' ');
-  const { watchTopology } = await import('../../runtime/topology.js');
   await startTui({ lessons, actor, feed: ctx.feed, store, color: ctx.out.color, presenter: Boolean(options.presenter), topology: (onChange) => watchTopology(ctx.docker(), onChange), ...(notes ? { warning: notes } : {}) });
   return 0;
 }

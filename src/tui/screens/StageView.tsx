@@ -7,6 +7,7 @@ import { ActivityPane, wantedActivityRows } from '../components/ActivityPane.js'
 import { KeyHelp } from '../components/KeyHelp.js';
 import { Lines, type Line } from '../components/Lines.js';
 import { StepList } from '../components/StepList.js';
+import { boardRowCount, TopologyBoard } from '../components/TopologyBoard.js';
 import { showsTopology, topologyRowCount, TopologyPanel } from '../components/TopologyPanel.js';
 import { actionFor, eachKey, eventFor, keyHelp, type KeyAction } from '../keymap.js';
 import { stageNumber, textWidth, truncate, wrap } from '../layout.js';
@@ -21,6 +22,8 @@ export interface StageViewProps {
   onQuit: () => void;
   /** The lab's containers as they are now, when the app follows them. */
   topology?: Topology;
+  /** `lab --presenter`: the stage's notes in place of the lesson (n toggles), and the large topology board. */
+  presenter?: { notes?: string };
 }
 
 type Confirmable = Extract<KeyAction, 'solve' | 'reset'>;
@@ -30,6 +33,8 @@ interface UiState {
   scroll: number;
   /** An action waiting for its key to be pressed again. */
   confirm?: Confirmable;
+  /** Presenter mode: the notes show rather than the lesson. */
+  notes?: boolean;
 }
 
 const confirmText: Record<Confirmable, string> = {
@@ -41,10 +46,10 @@ const MAX_STEP_ROWS = 5;
 const MIN_LESSON_ROWS = 3;
 
 /** One stage: the lesson, its steps with their exact commands, and what running or checking them did. */
-export function StageView({ model, theme, onEvent, onQuit, topology }: StageViewProps) {
+export function StageView({ model, theme, onEvent, onQuit, topology, presenter }: StageViewProps) {
   const { rows, columns } = useTerminalSize();
   // Keys can arrive faster than frames: handlers read and write the ref, renders follow the state.
-  const [ui, setUi] = useState<UiState>(() => ({ selected: Math.min(model.lastStep?.index ?? 0, Math.max(0, model.steps.length - 1)), scroll: 0 }));
+  const [ui, setUi] = useState<UiState>(() => ({ selected: Math.min(model.lastStep?.index ?? 0, Math.max(0, model.steps.length - 1)), scroll: 0, notes: Boolean(presenter?.notes) }));
   const latest = useRef(ui);
   const update = (change: Partial<UiState>) => {
     latest.current = { ...latest.current, ...change };
@@ -52,7 +57,8 @@ export function StageView({ model, theme, onEvent, onQuit, topology }: StageView
     setUi(latest.current);
   };
   const { selected, confirm } = ui;
-  const lesson = useMemo(() => renderMarkdown(model.markdown, columns, theme.color).split('\n'), [model.markdown, columns, theme.color]);
+  const notes = ui.notes ? presenter?.notes : undefined;
+  const lesson = useMemo(() => renderMarkdown(notes ?? model.markdown, columns, theme.color).split('\n'), [notes, model.markdown, columns, theme.color]);
 
   // After a step succeeds, the next one is the natural thing to run.
   useEffect(() => {
@@ -62,8 +68,9 @@ export function StageView({ model, theme, onEvent, onQuit, topology }: StageView
     }
   }, [model.lastStep, model.steps.length]);
 
-  const panel = showsTopology(model.id, topology) ? topology : undefined;
-  const layout = planLayout(model, rows, columns, confirm, theme, panel ? topologyRowCount(panel) : 0);
+  const panel = presenter || showsTopology(model.id, topology) ? topology : undefined;
+  const wantedTopologyRows = panel ? (presenter ? boardRowCount(panel, columns, Math.floor((rows - 1) / 2), theme) : topologyRowCount(panel)) : 0;
+  const layout = planLayout(model, rows, columns, confirm, theme, wantedTopologyRows);
   const maxScroll = Math.max(0, lesson.length - layout.lessonRows);
   const top = Math.min(ui.scroll, maxScroll);
 
@@ -86,6 +93,8 @@ export function StageView({ model, theme, onEvent, onQuit, topology }: StageView
         // Both replace what the learner built, so each asks for its key a second time.
         if (pending !== action) return update({ confirm: action });
         return onEvent(eventFor(action, {})!);
+      case 'notes':
+        return presenter?.notes ? update({ notes: !latest.current.notes, scroll: 0 }) : undefined;
       case 'quit':
         return onQuit();
       case undefined:
@@ -105,9 +114,11 @@ export function StageView({ model, theme, onEvent, onQuit, topology }: StageView
         <Lines lines={lesson.slice(top, top + layout.lessonRows).map((text) => ({ text }))} />
       </Box>
       <Text wrap="truncate-end" {...theme.tone.muted}>
-        {scrollRule(top, layout.lessonRows, lesson.length, columns, theme)}
+        {scrollRule(top, layout.lessonRows, lesson.length, columns, theme, notes ? 'presenter notes' : 'lesson', Boolean(presenter?.notes))}
       </Text>
-      {panel && layout.topologyRows > 0 ? <TopologyPanel topology={panel} width={columns} theme={theme} /> : null}
+      {panel && layout.topologyRows > 0 ? (
+        presenter ? <TopologyBoard topology={panel} width={columns} height={layout.topologyRows} theme={theme} /> : <TopologyPanel topology={panel} width={columns} theme={theme} />
+      ) : null}
       {model.steps.length > 0 ? (
         <StepList
           steps={model.steps}
@@ -123,7 +134,7 @@ export function StageView({ model, theme, onEvent, onQuit, topology }: StageView
       )}
       <ActivityPane model={model} rows={layout.activityRows} width={columns} theme={theme} />
       <Lines lines={layout.messages} />
-      <KeyHelp items={keyHelp('stage', model.activity)} width={columns} theme={theme} />
+      <KeyHelp items={[...(presenter?.notes ? [{ keys: 'n', help: notes ? 'lesson' : 'notes' }] : []), ...keyHelp('stage', model.activity)]} width={columns} theme={theme} />
     </Box>
   );
 }
@@ -141,11 +152,11 @@ function Header({ model, width, theme }: { model: StageViewModel; width: number;
   );
 }
 
-/** "── lines 1–9 of 40 · space for more ──────", or a plain rule when the lesson fits. */
-function scrollRule(top: number, height: number, total: number, width: number, theme: Theme): string {
+/** "── lesson 1–9 of 40 · space for more ──────", or a plain rule when the lesson fits (named, when it could be the notes). */
+function scrollRule(top: number, height: number, total: number, width: number, theme: Theme, what: string, named: boolean): string {
   const last = Math.min(total, top + height);
   const more = last < total ? ' · space/PgDn for more' : top > 0 ? ' · b/PgUp to go back' : '';
-  const info = total > height ? ` lesson ${top + 1}–${last} of ${total}${more} ` : '';
+  const info = total > height ? ` ${what} ${top + 1}–${last} of ${total}${more} ` : named ? ` ${what} ` : '';
   return theme.rule.repeat(2) + info + theme.rule.repeat(Math.max(0, width - 2 - textWidth(info)));
 }
 

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDockerClient } from '../../src/runtime/docker.js';
+import { readBundle } from '../../src/runtime/image-bundle-file.js';
+import { withTag } from '../../src/runtime/image-bundle.js';
+import { freshStateDir, runLab, type LabRun } from '../helpers/run-lab.js';
+
+const docker = createDockerClient();
+const TRACK_IMAGES = ['debian:bookworm-slim', 'localhost:5000/simple-server', 'dockerlab/registry', 'localhost:5000/simple-haproxy'];
+/** The only images this test takes away; the base and anything a container uses are left alone. */
+const REMOVABLE = ['localhost:5000/simple-server', 'dockerlab/registry'];
+
+const idOf = async (reference: string): Promise<string | undefined> => (await docker.inspectImage(withTag(reference)))?.id;
+
+/** `docker rmi REFERENCE` without force: the engine refuses (409) while any container uses the image. */
+async function removeIfUnused(reference: string): Promise<boolean> {
+  try {
+    await docker.api.getImage(withTag(reference)).remove();
+    return true;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 409) return false;
+    throw error;
+  }
+}
+
+/**
+ * The offline classroom on the real engine: save the track's images, take the lab's own away, refuse
+ * a truncated bundle, load the whole one, and solve stage 1 from it with the build cache alone.
+ */
+describe('lab images save and load (real engine)', () => {
+  const env = { LAB_STATE_DIR: freshStateDir() };
+  const dir = mkdtempSync(join(tmpdir(), 'lab-bundle-e2e-'));
+  const bundle = join(dir, 'classroom.tar');
+  const before = new Map<string, string | undefined>();
+  const removed: string[] = [];
+  const timings: Record<string, number> = {};
+  let save: LabRun;
+
+  beforeAll(async () => {
+    await runLab(['reset', 'single-host'], env);
+    for (const reference of TRACK_IMAGES) before.set(reference, await idOf(reference));
+    const started = Date.now();
+    save = await runLab(['images', 'save', bundle], env);
+    timings.saveMs = Date.now() - started;
+  }, 120_000);
+
+  afterAll(async () => {
+    await runLab(['reset', 'single-host'], env);
+    rmSync(dir, { recursive: true, force: true });
+    const size = (timings.bundleBytes ?? 0) / 1024 / 1024;
+    process.stdout.write(`\nbundle ${size.toFixed(1)} MiB; save ${timings.saveMs} ms; load ${timings.loadMs} ms; removed before load: ${removed.join(', ') || 'none (all in use)'}\n`);
+  }, 120_000);
+
+  it('writes one tarball whose manifest names every image of the track with its id', async () => {
+    expect({ code: save.code, output: save.output }).toMatchObject({ code: 0 });
+    expect(save.stdout).toMatch(/MiB written/);
+    const { manifest } = await readBundle(bundle);
+    expect(manifest.images.map((image) => [image.reference, image.id])).toEqual(TRACK_IMAGES.map((reference) => [reference, before.get(reference)]));
+    expect(manifest.buildCache.length).toBeGreaterThan(0);
+    timings.bundleBytes = statSync(bundle).size;
+  });
+
+  it('refuses a truncated bundle with exit 2 and loads nothing', async () => {
+    for (const reference of REMOVABLE) if (await removeIfUnused(reference)) removed.push(reference);
+    const truncated = join(dir, 'truncated.tar');
+    writeFileSync(truncated, readFileSync(bundle).subarray(0, Math.floor(statSync(bundle).size / 2)));
+    const run = await runLab(['images', 'load', truncated], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is truncated');
+    expect(run.stderr).toContain('Nothing was loaded');
+    for (const reference of removed) expect(await idOf(reference)).toBeUndefined();
+  }, 60_000);
+
+  it('loads the bundle back, and every image has the id it had', async () => {
+    const started = Date.now();
+    const run = await runLab(['images', 'load', bundle], env);
+    timings.loadMs = Date.now() - started;
+    expect({ code: run.code, output: run.output }).toMatchObject({ code: 0 });
+    expect(run.stdout).toMatch(/is whole: 4 images/);
+    for (const reference of TRACK_IMAGES) expect(await idOf(reference)).toBe(before.get(reference));
+  }, 120_000);
+
+  it('solves single-host from the loaded images: every build step comes from the cache', async () => {
+    const run = await runLab(['solve', 'single-host'], env);
+    expect({ code: run.code, output: run.output }).toMatchObject({ code: 0 });
+    expect(run.stdout).toMatch(/: RUN apt-get update[^\n]*\n\s*---> Using cache/);
+    expect(run.stdout).not.toMatch(/^(Get:\d+ |Fetched \d)/m);
+    expect(await idOf('localhost:5000/simple-server')).toBe(before.get('localhost:5000/simple-server'));
+  }, 180_000);
+});
