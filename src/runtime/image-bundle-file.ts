@@ -75,11 +75,10 @@ export async function saveBundle(options: SaveBundleOptions): Promise<BundleResu
     const manifest = buildManifest({ labVersion: options.labVersion, created: (options.now ?? (() => new Date()))(), images, buildCache, archive });
     const mtime = new Date();
     const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-    let position = BLOCK + padTo(archive.bytes);
+    // streamSave made sure the archive is whole blocks, so the manifest entry follows it directly.
     const tail = Buffer.concat([tarHeader(MANIFEST_ENTRY, manifestBytes.length, mtime), manifestBytes, Buffer.alloc(padTo(manifestBytes.length) - manifestBytes.length), Buffer.alloc(2 * BLOCK)]);
-    await writeAll(handle, Buffer.alloc(padTo(archive.bytes) - archive.bytes), BLOCK + archive.bytes);
-    await writeAll(handle, tail, position);
-    position += tail.length;
+    await writeAll(handle, tail, BLOCK + archive.bytes);
+    const position = BLOCK + archive.bytes + tail.length;
     await writeAll(handle, tarHeader(IMAGES_ENTRY, archive.bytes, mtime), 0);
     await handle.sync();
     await handle.close();

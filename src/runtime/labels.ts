@@ -4,7 +4,7 @@ export const LABEL_STAGE = 'dev.dockerlab.stage';
 export const LABEL_ROLE = 'dev.dockerlab.role';
 export const LABEL_IMAGE = 'dev.dockerlab.image';
 
-export type Role = 'server' | 'lb' | 'consul' | 'host' | 'registry' | 'probe';
+export type Role = 'server' | 'lb' | 'consul' | 'consul-agent' | 'host' | 'registry' | 'probe';
 
 export const MANAGED_FILTER = `${LABEL_MANAGED}=true`;
 

@@ -2,13 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadLessons } from '../../src/lessons/load.js';
 import { createDockerClient } from '../../src/runtime/docker.js';
 import { readBundle } from '../../src/runtime/image-bundle-file.js';
-import { withTag } from '../../src/runtime/image-bundle.js';
+import { imagesNeeded, withTag } from '../../src/runtime/image-bundle.js';
+import { buildCommand, LAB_IMAGES } from '../../src/runtime/images.js';
+import { createShell } from '../../src/runtime/shell.js';
 import { freshStateDir, runLab, type LabRun } from '../helpers/run-lab.js';
 
 const docker = createDockerClient();
-const TRACK_IMAGES = ['debian:bookworm-slim', 'localhost:5000/simple-server', 'dockerlab/registry', 'localhost:5000/simple-haproxy'];
+const root = process.cwd();
+const TRACK_IMAGES = imagesNeeded(loadLessons(join(process.cwd(), 'lessons')));
 /** The only images this test takes away; the base and anything a container uses are left alone. */
 const REMOVABLE = ['localhost:5000/simple-server', 'dockerlab/registry'];
 
@@ -78,8 +82,19 @@ describe('lab images save and load (real engine)', () => {
     const run = await runLab(['images', 'load', bundle], env);
     timings.loadMs = Date.now() - started;
     expect({ code: run.code, output: run.output }).toMatchObject({ code: 0 });
-    expect(run.stdout).toMatch(/is whole: 4 images/);
+    expect(run.stdout).toContain(`is whole: ${TRACK_IMAGES.length} images`);
     for (const reference of TRACK_IMAGES) expect(await idOf(reference)).toBe(before.get(reference));
+  }, 120_000);
+
+  it('rebuilds each image it took away from the loaded build cache alone', async () => {
+    for (const reference of removed) {
+      const image = LAB_IMAGES.find((candidate) => candidate.reference === reference)!;
+      let output = '';
+      const build = await createShell().run(buildCommand(image), { cwd: root, onOutput: (text) => (output += text) });
+      expect({ exitCode: build.exitCode, output }).toMatchObject({ exitCode: 0 });
+      expect(output).toMatch(/: RUN apt-get update[^\n]*\n\s*---> Using cache/);
+      expect(await idOf(reference)).toBe(before.get(reference));
+    }
   }, 120_000);
 
   it('solves single-host from the loaded images: every build step comes from the cache', async () => {

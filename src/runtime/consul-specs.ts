@@ -1,0 +1,130 @@
+/**
+ * The Consul containers of stage 4 (service-discovery), described once as ContainerSpecs: the deploy
+ * creates them through the Docker API, `--dry-run` and the lesson print them as `docker run` lines.
+ * Pure: names, ports, labels and command lines from a few numbers and names.
+ *
+ * Two kinds of container run the simple-consul image:
+ * - a server, `simple_consul_i` on simple-network, its HTTP API and UI published on 127.0.0.1:(8500+i);
+ * - an agent sidecar, `<container>_agent`, in the network namespace of the container it serves
+ *   (`--network container:server_1`): it reaches that server's port 8080 on localhost for the health
+ *   check, gossips from the server's address, and shows in Consul as a node named after the server.
+ *   Next to a load balancer it registers nothing and answers `consul watch` on 127.0.0.1:8500.
+ */
+import { type ContainerSpec, toDockerArgs } from './container-spec.js';
+import { labLabels, type Role } from './labels.js';
+
+export const CONSUL_IMAGE = 'localhost:5000/simple-consul';
+/** simple-haproxy plus `consul watch`: the load balancer of the template-and-reload mode. */
+export const WATCH_LB_IMAGE = 'localhost:5000/simple-haproxy-consul';
+export const CONSUL_STAGE = 'service-discovery';
+export const DATACENTER = 'exampledc1';
+export const SERVICE_NAME = 'simple-service';
+export const SERVICE_PORT = 8080;
+/** Where the simple-consul image keeps consul/*.hcl and simple-service.json. */
+export const CONSUL_CONFIG_DIR = '/consul/config';
+/** The container a sidecar agent serves (its network namespace's owner). */
+export const LABEL_AGENT_OF = 'dev.dockerlab.agent-of';
+export const ROLE_CONSUL_AGENT: Role = 'consul-agent';
+const DEFAULT_NETWORK = 'simple-network';
+
+/** The article's deploy script starts five servers. */
+export const DEFAULT_CONSUL_SERVERS = 5;
+export const MAX_CONSUL_SERVERS = 9;
+
+export const consulServerName = (index: number): string => `simple_consul_${index}`;
+/** 8501 for simple_consul_1 … 8509. */
+export const consulUiPort = (index: number): number => 8500 + index;
+export const agentName = (container: string): string => `${container}_agent`;
+
+/** simple_consul_1 … simple_consul_N. */
+export function consulServerNames(count: number): string[] {
+  assertCount(count);
+  return Array.from({ length: count }, (_, i) => consulServerName(i + 1));
+}
+
+export interface ConsulSpecOptions {
+  network?: string;
+  image?: string;
+  /** More labels (the deploy's id, …); the lab's own keys are set here and win. */
+  labels?: Record<string, string>;
+}
+
+/**
+ * `consul agent` for server `index` of `count`: it waits for `count` servers (bootstrap-expect)
+ * before the first election, and finds them by container name, trying every second until they answer.
+ */
+export function consulServerCommand(index: number, count: number): string[] {
+  const servers = consulServerNames(count);
+  if (!Number.isInteger(index) || index < 1 || index > count) throw new Error(`Consul server index ${index} is not within 1..${count}`);
+  return [
+    'consul', 'agent',
+    `-config-file=${CONSUL_CONFIG_DIR}/server.hcl`,
+    `-node=${consulServerName(index)}`,
+    `-bootstrap-expect=${count}`,
+    ...servers.map((server) => `-retry-join=${server}`),
+  ];
+}
+
+export function consulServerSpec(index: number, count: number, options: ConsulSpecOptions = {}): ContainerSpec {
+  const name = consulServerName(index);
+  return {
+    name,
+    image: options.image ?? CONSUL_IMAGE,
+    network: options.network ?? DEFAULT_NETWORK,
+    ports: [{ containerPort: 8500, hostPort: consulUiPort(index) }],
+    labels: { ...options.labels, ...labLabels(CONSUL_STAGE, 'consul') },
+    command: consulServerCommand(index, count),
+  };
+}
+
+export function consulServerSpecs(count: number, options: ConsulSpecOptions = {}): ContainerSpec[] {
+  return consulServerNames(count).map((_, i) => consulServerSpec(i + 1, count, options));
+}
+
+export interface AgentOptions extends Omit<ConsulSpecOptions, 'network'> {
+  /** The container whose network namespace the agent joins; also the Consul node name. */
+  container: string;
+  /** The Consul servers to join (container names or addresses). */
+  servers: string[];
+  /** Register `simple-service` (port 8080, health check on /health): true next to a server. */
+  registerService: boolean;
+}
+
+/**
+ * `consul agent` as a client. `-join` (not `-retry-join`): the agent joins before it starts syncing
+ * with the catalog, so a new server is registered within milliseconds. With `-retry-join` the first
+ * sync runs before the join, fails ("No known Consul servers"), and Consul 1.8 waits a random 0–3 s
+ * before the next one. `-join` fails the agent only when none of the servers answers.
+ */
+export function agentCommand(options: Pick<AgentOptions, 'container' | 'servers' | 'registerService'>): string[] {
+  if (options.servers.length === 0) throw new Error('A Consul agent needs at least one server to join');
+  return [
+    'consul', 'agent',
+    `-config-file=${CONSUL_CONFIG_DIR}/agent.hcl`,
+    ...(options.registerService ? [`-config-file=${CONSUL_CONFIG_DIR}/simple-service.json`] : []),
+    `-node=${options.container}`,
+    ...options.servers.map((server) => `-join=${server}`),
+  ];
+}
+
+export function agentSidecarSpec(options: AgentOptions): ContainerSpec {
+  return {
+    name: agentName(options.container),
+    image: options.image ?? CONSUL_IMAGE,
+    // No ports and no network of its own: it lives in the served container's namespace.
+    network: `container:${options.container}`,
+    labels: { ...options.labels, ...labLabels(CONSUL_STAGE, ROLE_CONSUL_AGENT), [LABEL_AGENT_OF]: options.container },
+    command: agentCommand(options),
+  };
+}
+
+/** The exact line a learner would type for the same container. */
+export function dockerRunLine(spec: ContainerSpec): string {
+  return `docker run -d ${toDockerArgs(spec).join(' ')}`;
+}
+
+function assertCount(count: number): void {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_CONSUL_SERVERS) {
+    throw new Error(`The number of Consul servers must be a whole number within 1..${MAX_CONSUL_SERVERS}, not ${count}`);
+  }
+}
