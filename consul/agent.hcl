@@ -3,9 +3,14 @@
 # namespace (`docker run --network container:server_1`): the agent sees the server on localhost, and
 # Consul sees one node per server, named after it.
 #   consul agent -config-file=/consul/config/agent.hcl -config-file=/consul/config/simple-service.json \
-#     -node=server_1 -retry-join=simple_consul_1 ... -retry-join=simple_consul_5
+#     -node=server_1 -join=simple_consul_1 ... -join=simple_consul_5
+# -node: the node is named after the server container (unique, and what the load balancers show).
+# -join, not -retry-join: the agent joins the servers before it first syncs with the catalog, so the
+#   server is registered within milliseconds. With -retry-join that first sync runs before the join,
+#   fails ("No known Consul servers"), and Consul 1.8 waits a random 0-3 s before the next one.
+#   -join gives up (the agent exits) only when no server at all answers.
 # simple-service.json registers the server as an instance of `simple-service` with a health check;
-# leave it out for an agent that only answers queries (the one next to a load balancer).
+# leave it out for an agent that only answers queries (the one next to a watch-mode load balancer).
 
 datacenter = "exampledc1"
 data_dir   = "/consul/data"
@@ -17,7 +22,7 @@ client_addr = "127.0.0.1"
 # The address other nodes reach this node at: the server container's address on simple-network.
 bind_addr = "{{ GetInterfaceIP \"eth0\" }}"
 
-# Keep trying the servers every second until one answers (default every 30 s).
+# Should -retry-join be used instead: try the servers every second until one answers (default 30 s).
 retry_interval = "1s"
 # On `docker stop` the agent leaves the cluster (the default for agents): its node and service
 # disappear from the catalog at once instead of failing.

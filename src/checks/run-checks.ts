@@ -1,6 +1,7 @@
 import { isLabError } from '../errors.js';
 import type { CheckSpec } from '../lessons/schema.js';
 import type { Stage } from '../lessons/types.js';
+import { consulCatalog, consulQuorum, lbBackends } from './consul-checks.js';
 import { containerLog } from './container-log.js';
 import { containerRunning } from './container-running.js';
 import { httpEndpoint } from './http-endpoint.js';
@@ -18,6 +19,9 @@ const MODULES: Record<CheckSpec['kind'], CheckModule<any, any>> = {
   servers: serversCheck,
   'lb-spread': lbSpread,
   'lb-roundrobin': lbRoundRobin,
+  'consul-quorum': consulQuorum,
+  'consul-catalog': consulCatalog,
+  'lb-backends': lbBackends,
 };
 
 /** How long a settling check may keep looking, and how often. */
@@ -50,8 +54,15 @@ export async function runCheck(spec: CheckSpec, context: ObserveContext, { settl
   let attempts = 0;
   while (attempts <= retries) {
     attempts += 1;
-    judgement = await attempt(spec, context, settle, onFacts);
+    let lastFacts: unknown;
+    judgement = await attempt(spec, context, settle, (facts) => {
+      lastFacts = facts;
+      onFacts?.(facts);
+    });
     if (judgement.status !== 'fail' || attempts > retries) break;
+    // Waiting helps only what is converging: nothing to wait for when, say, no Consul server runs.
+    const module = MODULES[spec.kind];
+    if (lastFacts !== undefined && module.retryable && !module.retryable(lastFacts)) break;
     await sleep(delay);
   }
   const lessonHint = judgement.status === 'pass' ? undefined : escalatedHint(spec, previousFailures);

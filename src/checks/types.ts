@@ -42,6 +42,8 @@ export interface CheckModule<K extends CheckKind, Facts> {
   judge(spec: SpecOf<K>, facts: Facts): Judgement;
   /** True when failing facts may still come right by themselves (a service a moment from listening). */
   settling?(facts: Facts): boolean;
+  /** False when a failure cannot come right by waiting, so a check's retries stop early (default: retry). */
+  retryable?(facts: Facts): boolean;
 }
 
 export const pass = (summary: string): Judgement => ({ status: 'pass', summary });

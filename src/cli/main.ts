@@ -68,6 +68,8 @@ export function buildProgram(context: () => CommandContext, exit: (code: ExitCod
     .option('-c, --consul', 'register the servers with Consul (service-discovery stage)')
     .option('-l, --lb <num_lbs>', 'also deploy this many HAProxy load balancers on 127.0.0.1:8181, 8282, …')
     .option('--prefix <prefix>', 'name the servers PREFIX_1..N', 'server')
+    .option('--consul-servers <n>', 'with -c: how many Consul servers (default 5)')
+    .option('--lb-mode <mode>', 'with -c: how load balancers follow Consul: dns (default) or watch')
     .option('--dry-run', 'print the equivalent docker commands and change nothing')
     .action((servers: string | undefined, flags: DeployFlags) => run((ctx) => deployCommand(ctx, servers, flags))());
   program

@@ -1,5 +1,6 @@
 import type { DockerClient } from '../runtime/docker.js';
 import { LABEL_MANAGED, LABEL_STAGE } from '../runtime/labels.js';
+import type { ContainerSpec } from '../runtime/container-spec.js';
 import { HAPROXY_CONFIG_PATH, type DeployPlan } from './plan.js';
 
 export type DeployPhase = 'remove' | 'create' | 'start';
@@ -58,16 +59,28 @@ export async function applyDeploy(plan: DeployPlan, docker: DockerClient, onProg
   };
 
   const removeMs = await phase('remove', plan.remove.map((name) => ({ name })), CONCURRENCY.remove, ({ name }) => docker.removeContainer(name));
-  const all = [...plan.servers.map((spec) => ({ name: spec.name, spec, config: undefined as string | undefined })), ...plan.lbs.map(({ spec, config }) => ({ name: spec.name, spec, config }))];
-  const createMs = await phase('create', all, CONCURRENCY.create, async ({ spec, config }) => {
+  const item = (spec: ContainerSpec, config?: string) => ({ name: spec.name, spec, config });
+  // Start order: Consul servers (agents join them), servers, their agents (they share a server's
+  // network namespace, so it must run), then the load balancers (they resolve the servers) and theirs.
+  const groups = [
+    plan.consulServers.map((spec) => item(spec)),
+    plan.servers.map((spec) => item(spec)),
+    plan.agents.map((spec) => item(spec)),
+    plan.lbs.map(({ spec, config }) => item(spec, config)),
+    plan.lbAgents.map((spec) => item(spec)),
+  ].filter((group) => group.length > 0);
+  const createMs = await phase('create', groups.flat(), CONCURRENCY.create, async ({ spec, config }) => {
+    if (spec.network?.startsWith('container:')) return;
     await docker.createContainer(spec);
     if (config !== undefined) await docker.putFile(spec.name, HAPROXY_CONFIG_PATH, config);
   });
-  // Every server before any load balancer, so each LB resolves all of its servers when it starts.
-  const servers = all.slice(0, plan.servers.length);
-  const lbs = all.slice(plan.servers.length);
-  const startMs =
-    (await phase('start', servers, CONCURRENCY.start, ({ name }) => docker.startContainer(name))) +
-    (lbs.length > 0 ? await phase('start', lbs, CONCURRENCY.start, ({ name }) => docker.startContainer(name)) : 0);
+  let startMs = 0;
+  for (const group of groups) {
+    startMs += await phase('start', group, CONCURRENCY.start, async ({ spec }) => {
+      // A sidecar can only be created once the container whose namespace it joins exists and runs.
+      if (spec.network?.startsWith('container:')) await docker.createContainer(spec);
+      await docker.startContainer(spec.name);
+    });
+  }
   return { removeMs, createMs, startMs, totalMs: Date.now() - started };
 }

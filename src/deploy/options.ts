@@ -1,16 +1,23 @@
 import { UsageError } from '../errors.js';
 
+export type LbMode = 'dns' | 'watch';
+
 export interface DeployOptions {
   servers: number;
   lbs: number;
   prefix: string;
   consul: boolean;
+  /** Consul servers to start with -c (the article's script starts five). */
+  consulServers: number;
+  /** How load balancers follow Consul: DNS SRV slots (default) or `consul watch` + reload. */
+  lbMode: LbMode;
   dryRun: boolean;
 }
 
 export const MAX_SERVERS = 200;
 /** 8181, 8282 … 8989: the article's port pattern has room for nine. */
 export const MAX_LBS = 9;
+export const MAX_CONSUL = 9;
 export const lbPort = (index: number): number => 8181 + 101 * (index - 1);
 
 const wholeNumber = (text: string, what: string): number => {
@@ -18,8 +25,18 @@ const wholeNumber = (text: string, what: string): number => {
   return Number(text);
 };
 
+export interface RawDeployOptions {
+  servers?: string;
+  lb?: string;
+  prefix?: string;
+  consul?: boolean;
+  consulServers?: string;
+  lbMode?: string;
+  dryRun?: boolean;
+}
+
 /** Checks what `lab deploy` was given before anything changes; every problem is a usage error (exit 2). */
-export function parseDeployOptions(raw: { servers?: string; lb?: string; prefix?: string; consul?: boolean; dryRun?: boolean }): DeployOptions {
+export function parseDeployOptions(raw: RawDeployOptions): DeployOptions {
   if (raw.servers === undefined) throw new UsageError('Say how many servers to deploy.', 'For example `lab deploy 4`.');
   const servers = wholeNumber(raw.servers, 'The number of servers');
   if (servers < 1 || servers > MAX_SERVERS) throw new UsageError(`The number of servers must be between 1 and ${MAX_SERVERS}, not ${servers}.`);
@@ -27,6 +44,13 @@ export function parseDeployOptions(raw: { servers?: string; lb?: string; prefix?
   if (raw.lb !== undefined && (lbs < 1 || lbs > MAX_LBS)) throw new UsageError(`The number of load balancers must be between 1 and ${MAX_LBS}, not ${lbs}.`);
   const prefix = raw.prefix ?? 'server';
   if (!/^[a-z][a-z0-9-]{0,30}$/.test(prefix)) throw new UsageError(`The prefix "${prefix}" is not a usable container name start.`, 'Use lowercase letters, digits and dashes, starting with a letter.');
-  if (raw.consul) throw new UsageError('`-c/--consul` arrives with the service-discovery stage; it is not available yet.', 'Deploy without -c for now.');
-  return { servers, lbs, prefix, consul: false, dryRun: Boolean(raw.dryRun) };
+  const consul = Boolean(raw.consul);
+  if (!consul && (raw.consulServers !== undefined || raw.lbMode !== undefined)) {
+    throw new UsageError('--consul-servers and --lb-mode go with -c/--consul.', 'For example `lab deploy -c -l 1 5`.');
+  }
+  const consulServers = raw.consulServers === undefined ? 5 : wholeNumber(raw.consulServers, 'The number of Consul servers');
+  if (consulServers < 1 || consulServers > MAX_CONSUL) throw new UsageError(`The number of Consul servers must be between 1 and ${MAX_CONSUL}, not ${consulServers}.`);
+  const lbMode = (raw.lbMode ?? 'dns') as LbMode;
+  if (lbMode !== 'dns' && lbMode !== 'watch') throw new UsageError(`--lb-mode is "dns" or "watch", not "${raw.lbMode}".`);
+  return { servers, lbs, prefix, consul, consulServers, lbMode, dryRun: Boolean(raw.dryRun) };
 }

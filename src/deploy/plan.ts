@@ -2,6 +2,8 @@ import { EnvironmentError } from '../errors.js';
 import { HAPROXY_CONFIG_PATH, renderHaproxyConfig } from '../runtime/haproxy-config.js';
 import type { ContainerFacts } from '../runtime/docker.js';
 import { type ContainerSpec, shellWord, toDockerArgs } from '../runtime/container-spec.js';
+import { agentName, agentSidecarSpec, consulServerNames, consulServerSpecs, LABEL_AGENT_OF, WATCH_LB_IMAGE } from '../runtime/consul-specs.js';
+import { renderDnsDiscoveryConfig, renderWatchTemplateConfig } from '../runtime/haproxy-consul-config.js';
 import { LABEL_MANAGED, LABEL_ROLE, labLabels } from '../runtime/labels.js';
 import { lbPort, type DeployOptions } from './options.js';
 
@@ -23,8 +25,14 @@ export interface DeployPlan {
   network: string;
   /** The lab's own containers this deploy replaces. */
   remove: string[];
+  /** Consul servers (with -c), started first so the agents can join them. */
+  consulServers: ContainerSpec[];
   servers: ContainerSpec[];
+  /** Consul agent sidecars of the servers (with -c). */
+  agents: ContainerSpec[];
   lbs: LbPlan[];
+  /** Agent sidecars of watch-mode load balancers, started after them. */
+  lbAgents: ContainerSpec[];
 }
 
 const isOurs = (container: ContainerFacts): boolean => container.labels[LABEL_MANAGED] === 'true';
@@ -39,7 +47,10 @@ export function planDeploy(options: DeployOptions, existing: ContainerFacts[], d
   const serverPattern = new RegExp(`^${options.prefix}_\\d+$`);
   const servers = Array.from({ length: options.servers }, (_, i) => serverName(options.prefix, i + 1));
   const lbs = Array.from({ length: options.lbs }, (_, i) => lbName(i + 1));
-  const wanted = new Set([...servers, ...lbs]);
+  const consulNames = options.consul ? consulServerNames(options.consulServers) : [];
+  const watchMode = options.consul && options.lbMode === 'watch';
+  const agentNames = options.consul ? [...servers, ...(watchMode ? lbs : [])].map(agentName) : [];
+  const wanted = new Set([...servers, ...lbs, ...consulNames, ...agentNames]);
 
   const strangers = existing.filter((c) => wanted.has(c.name) && !isOurs(c)).map((c) => c.name);
   if (strangers.length > 0) {
@@ -49,14 +60,29 @@ export function planDeploy(options: DeployOptions, existing: ContainerFacts[], d
     );
   }
 
+  const role = (c: ContainerFacts) => c.labels[LABEL_ROLE];
+  const servedBy = (c: ContainerFacts) => c.labels[LABEL_AGENT_OF] ?? '';
   const replaced = existing.filter(
-    (c) => isOurs(c) && ((c.labels[LABEL_ROLE] === 'server' && serverPattern.test(c.name)) || (options.lbs > 0 && c.labels[LABEL_ROLE] === 'lb')),
+    (c) =>
+      isOurs(c) &&
+      (wanted.has(c.name) ||
+        (role(c) === 'server' && serverPattern.test(c.name)) ||
+        (options.lbs > 0 && role(c) === 'lb' && /^simple_haproxy_\d+$/.test(c.name)) ||
+        (options.consul && role(c) === 'consul' && /^simple_consul_\d+$/.test(c.name)) ||
+        (role(c) === 'consul-agent' && (serverPattern.test(servedBy(c)) || (options.lbs > 0 && servedBy(c).startsWith('simple_haproxy_'))))),
   );
   const deployLabels = { [LABEL_DEPLOY]: deployId };
+  const lbConfig = !options.consul
+    ? renderHaproxyConfig({ servers: servers.map((server) => ({ name: server, address: `${server}:8080` })) })
+    : watchMode
+      ? renderWatchTemplateConfig([])
+      : renderDnsDiscoveryConfig({ consulServers: consulNames, slots: Math.max(20, options.servers * 2) });
+  const lbStage = options.consul ? 'service-discovery' : 'load-balancing';
   return {
     deployId,
     network: NETWORK,
-    remove: replaced.map((c) => c.name).sort(byIndex),
+    remove: [...new Set(replaced.map((c) => c.name))].sort(byIndex),
+    consulServers: options.consul ? consulServerSpecs(options.consulServers, { network: NETWORK, labels: deployLabels }) : [],
     servers: servers.map((name) => ({
       name,
       image: SERVER_IMAGE,
@@ -64,16 +90,18 @@ export function planDeploy(options: DeployOptions, existing: ContainerFacts[], d
       env: { SERVER_NAME: name },
       labels: { ...labLabels('horizontal-scale', 'server'), ...deployLabels, [LABEL_PREFIX]: options.prefix },
     })),
+    agents: options.consul ? servers.map((container) => agentSidecarSpec({ container, servers: consulNames, registerService: true, labels: deployLabels })) : [],
     lbs: lbs.map((name, i) => ({
       spec: {
         name,
-        image: LB_IMAGE,
+        image: watchMode ? WATCH_LB_IMAGE : LB_IMAGE,
         network: NETWORK,
         ports: [{ containerPort: 80, hostPort: lbPort(i + 1) }],
-        labels: { ...labLabels('load-balancing', 'lb'), ...deployLabels },
+        labels: { ...labLabels(lbStage, 'lb'), ...deployLabels },
       },
-      config: renderHaproxyConfig({ servers: servers.map((server) => ({ name: server, address: `${server}:8080` })) }),
+      config: lbConfig,
     })),
+    lbAgents: watchMode ? lbs.map((container) => agentSidecarSpec({ container, servers: consulNames, registerService: false, labels: deployLabels })) : [],
   };
 }
 
@@ -83,6 +111,8 @@ export function byIndex(a: string, b: string): number {
   return a.replace(/_\d+$/, '').localeCompare(b.replace(/_\d+$/, '')) || number(a) - number(b);
 }
 
+const runLine = (spec: ContainerSpec): string => `docker run -d ${toDockerArgs(spec).join(' ')}`;
+
 /** The plan as the `docker` commands that do the same, one per line: nothing the lab does is hidden. */
 export function planAsCommands(plan: DeployPlan, configDir = '.'): string[] {
   const networkLabels = Object.entries(labLabels('horizontal-scale', 'server'))
@@ -91,11 +121,12 @@ export function planAsCommands(plan: DeployPlan, configDir = '.'): string[] {
   return [
     `docker network inspect ${plan.network} >/dev/null 2>&1 || docker network create ${networkLabels.join(' ')} ${plan.network}`,
     ...(plan.remove.length > 0 ? [`docker rm -f ${plan.remove.join(' ')}`] : []),
-    ...plan.servers.map((spec) => `docker run -d ${toDockerArgs(spec).join(' ')}`),
+    ...[...plan.consulServers, ...plan.servers, ...plan.agents].map(runLine),
     ...plan.lbs.flatMap(({ spec }) => [
       `docker create ${toDockerArgs(spec).join(' ')}`,
       `docker cp ${shellWord(`${configDir}/${spec.name}.cfg`)} ${spec.name}:${HAPROXY_CONFIG_PATH}`,
       `docker start ${spec.name}`,
     ]),
+    ...plan.lbAgents.map(runLine),
   ];
 }

@@ -76,6 +76,24 @@ export const checkSchema = z.discriminatedUnion('kind', [
     count: z.number().int().min(1).max(9),
     perServer: z.number().int().min(1).max(20).default(3),
   }),
+  z.object({
+    kind: z.literal('consul-quorum'),
+    ...checkBase,
+    /** The Consul servers `simple_consul_1..servers`. */
+    servers: z.number().int().min(1).max(9).default(5),
+  }),
+  z.object({
+    kind: z.literal('consul-catalog'),
+    ...checkBase,
+    servers: z.number().int().min(1).max(9).default(5),
+  }),
+  z.object({
+    kind: z.literal('lb-backends'),
+    ...checkBase,
+    /** The load balancers `simple_haproxy_1..count`. */
+    count: z.number().int().min(1).max(9),
+    servers: z.number().int().min(1).max(9).default(5),
+  }),
 ]);
 
 export const stageSchema = z.object({

@@ -15,6 +15,9 @@ export const LAB_IMAGES: LabImage[] = [
   { name: 'simple-server', reference: 'localhost:5000/simple-server', dockerfile: 'dockerfiles/simple-server/Dockerfile', context: 'example-service' },
   { name: 'registry', reference: 'dockerlab/registry', dockerfile: 'dockerfiles/registry/Dockerfile', context: 'dockerfiles/registry' },
   { name: 'simple-haproxy', reference: 'localhost:5000/simple-haproxy', dockerfile: 'dockerfiles/simple-haproxy/Dockerfile', context: 'dockerfiles/simple-haproxy' },
+  { name: 'simple-consul', reference: 'localhost:5000/simple-consul', dockerfile: 'dockerfiles/simple-consul/Dockerfile', context: 'consul' },
+  // Built from simple-haproxy and simple-consul (FROM and COPY --from): it comes after both.
+  { name: 'simple-haproxy-consul', reference: 'localhost:5000/simple-haproxy-consul', dockerfile: 'dockerfiles/simple-haproxy-consul/Dockerfile', context: 'consul' },
 ];
 
 export type BuildEvent =

@@ -18,7 +18,7 @@ const container = (name: string, labels: Record<string, string>): ContainerFacts
   networks: {},
 });
 const lab = (role: string) => ({ 'dev.dockerlab.managed': 'true', 'dev.dockerlab.role': role });
-const options = (over = {}) => ({ servers: 3, lbs: 0, prefix: 'server', consul: false, dryRun: false, ...over });
+const options = (over = {}) => ({ servers: 3, lbs: 0, prefix: 'server', consul: false, consulServers: 5, lbMode: 'dns' as const, dryRun: false, ...over });
 
 const usage = (raw: Parameters<typeof parseDeployOptions>[0]): UsageError => {
   try {
@@ -31,7 +31,8 @@ const usage = (raw: Parameters<typeof parseDeployOptions>[0]): UsageError => {
 
 describe('lab deploy options', () => {
   it('reads the article\'s options', () => {
-    expect(parseDeployOptions({ servers: '10', lb: '3', prefix: 'web' })).toEqual({ servers: 10, lbs: 3, prefix: 'web', consul: false, dryRun: false });
+    expect(parseDeployOptions({ servers: '10', lb: '3', prefix: 'web' })).toEqual({ servers: 10, lbs: 3, prefix: 'web', consul: false, consulServers: 5, lbMode: 'dns', dryRun: false });
+    expect(parseDeployOptions({ servers: '4', consul: true, consulServers: '3', lbMode: 'watch' })).toMatchObject({ consul: true, consulServers: 3, lbMode: 'watch' });
   });
 
   it.each([['0'], ['-1'], ['201'], ['ten'], ['3.5'], ['']])('refuses %p servers with exit 2', (servers) => {
@@ -46,8 +47,10 @@ describe('lab deploy options', () => {
     expect(usage({ servers: '2', prefix: 'Bad Name' }).message).toContain('prefix');
   });
 
-  it('says that -c belongs to the service-discovery stage', () => {
-    expect(usage({ servers: '2', consul: true }).message).toContain('service-discovery');
+  it('refuses Consul options without -c, and bad ones with it', () => {
+    expect(usage({ servers: '2', consulServers: '3' }).message).toContain('go with -c');
+    expect(usage({ servers: '2', consul: true, consulServers: '0' }).message).toContain('between 1 and 9');
+    expect(usage({ servers: '2', consul: true, lbMode: 'magic' }).message).toContain('"dns" or "watch"');
   });
 
   it('publishes load balancers on the article\'s port pattern', () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyDeploy, type DeployProgress } from '../../deploy/apply.js';
+import { waitForQuorum, type QuorumView } from '../../deploy/consul-wait.js';
 import { parseDeployOptions } from '../../deploy/options.js';
 import { planAsCommands, planDeploy, type DeployPlan } from '../../deploy/plan.js';
 import type { ExitCode } from '../../errors.js';
@@ -15,6 +16,8 @@ export interface DeployFlags {
   lb?: string;
   prefix?: string;
   consul?: boolean;
+  consulServers?: string;
+  lbMode?: string;
   dryRun?: boolean;
 }
 
@@ -23,9 +26,13 @@ export async function deployCommand(ctx: CommandContext, servers: string | undef
   const options = parseDeployOptions({ servers, ...flags });
   const docker = ctx.docker();
   await docker.ping();
-  const wanted = [...Array.from({ length: options.servers }, (_, i) => `${options.prefix}_${i + 1}`), ...Array.from({ length: options.lbs }, (_, i) => `simple_haproxy_${i + 1}`)];
-  const named = await Promise.all(wanted.map((name) => docker.inspectContainer(name)));
-  const existing = uniqueById([...(await docker.listContainers()), ...named.filter((c): c is ContainerFacts => c !== undefined)]);
+  // Plan once against the lab's containers, then look up by name every container the plan would
+  // create, so a stranger holding one of those names is found and refused.
+  const labs = await docker.listContainers();
+  const draft = planDeploy(options, labs, 'draft');
+  const names = [...draft.consulServers, ...draft.servers, ...draft.agents, ...draft.lbs.map((lb) => lb.spec), ...draft.lbAgents].map((spec) => spec.name);
+  const named = await Promise.all(names.map((name) => docker.inspectContainer(name)));
+  const existing = uniqueById([...labs, ...named.filter((c): c is ContainerFacts => c !== undefined)]);
   const plan = planDeploy(options, existing, Date.now().toString(36));
   const configDir = writeConfigs(plan);
 
@@ -33,8 +40,14 @@ export async function deployCommand(ctx: CommandContext, servers: string | undef
     for (const line of planAsCommands(plan, configDir)) ctx.out.line(line);
     return 0;
   }
-  await ensurePortsAvailable(plan.lbs.flatMap(({ spec }) => spec.ports?.map((p) => p.hostPort) ?? []), docker);
+  await ensurePortsAvailable([...plan.consulServers, ...plan.lbs.map((lb) => lb.spec)].flatMap((spec) => spec.ports?.map((p) => p.hostPort) ?? []), docker);
   const timings = await applyDeploy(plan, docker, progressPrinter(ctx.out));
+  if (plan.consulServers.length > 0) {
+    const settledMs = await waitForQuorum(docker, ctx.http(), plan.consulServers.length, quorumPrinter(ctx.out, plan.consulServers.length)).finally(() => {
+      if (ctx.out.interactive) process.stdout.write('\n');
+    });
+    ctx.out.line(`Consul: a leader is elected and all ${plan.consulServers.length} servers are members (${seconds(settledMs)}); UI on http://127.0.0.1:8501/ui`);
+  }
   const lbs = plan.lbs.map(({ spec }) => `127.0.0.1:${spec.ports![0]!.hostPort}`);
   ctx.out.line(
     ctx.out.green(
@@ -55,6 +68,16 @@ function writeConfigs(plan: DeployPlan): string {
   mkdirSync(dir, { recursive: true });
   for (const { spec, config } of plan.lbs) writeFileSync(join(dir, `${spec.name}.cfg`), config);
   return dir;
+}
+
+function quorumPrinter(out: Output, count: number) {
+  let last = '';
+  return (view: QuorumView | undefined, elapsedMs: number) => {
+    const line = `waiting for Consul: ${view ? `${view.alive.length}/${count} servers joined, ${view.leader ? 'leader elected' : 'no leader yet'}` : 'no server answers yet'}`;
+    if (out.interactive) process.stdout.write(`\r${line} (${seconds(elapsedMs)})   `);
+    else if (line !== last) out.line(line);
+    last = line;
+  };
 }
 
 function uniqueById(containers: ContainerFacts[]): ContainerFacts[] {

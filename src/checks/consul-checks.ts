@@ -1,0 +1,117 @@
+import { byIndex, lbName, NETWORK } from '../deploy/plan.js';
+import { consulServerNames, consulUiPort, SERVICE_NAME } from '../runtime/consul-specs.js';
+import type { DockerClient } from '../runtime/docker.js';
+import type { HttpClient } from '../runtime/http.js';
+import { LABEL_ROLE } from '../runtime/labels.js';
+import {
+  catalogSettling,
+  judgeCatalog,
+  judgeLbBackends,
+  judgeQuorum,
+  parseHealthService,
+  parseLeader,
+  parseMembers,
+  parseShowServersState,
+  passingInstances,
+  quorumSettling,
+  type CatalogFacts,
+  type CatalogInstance,
+  type LbBackend,
+  type QuorumFacts,
+} from './consul-judges.js';
+import { fail, type CheckModule, type Judgement } from './types.js';
+
+/** Asks the Consul servers' published HTTP APIs (127.0.0.1:8501…) in turn; the first good answer wins. */
+async function askConsul(http: HttpClient, count: number, path: string): Promise<{ body?: unknown; errors: Record<string, string> }> {
+  const errors: Record<string, string> = {};
+  for (const [i, name] of consulServerNames(count).entries()) {
+    const answer = await http.request(`http://127.0.0.1:${consulUiPort(i + 1)}${path}`, { timeoutMs: 1_000 });
+    if (answer.ok && answer.status === 200) return { body: JSON.parse(answer.body) as unknown, errors };
+    errors[name] = answer.ok ? `${answer.status} ${answer.body.trim().slice(0, 80)}` : answer.error;
+  }
+  return { errors };
+}
+
+export async function observeQuorum(http: HttpClient, count: number): Promise<QuorumFacts> {
+  const expectedServers = consulServerNames(count);
+  const leader = await askConsul(http, count, '/v1/status/leader');
+  const members = await askConsul(http, count, '/v1/agent/members');
+  return {
+    expectedServers,
+    leader: leader.body === undefined ? '' : parseLeader(leader.body),
+    members: members.body === undefined ? [] : parseMembers(members.body),
+    errors: { ...leader.errors, ...members.errors },
+  };
+}
+
+/** The server containers that run on simple-network: what the catalog should hold. */
+async function runningServers(docker: DockerClient): Promise<string[]> {
+  const servers = await docker.listContainers([`${LABEL_ROLE}=server`]);
+  return servers.filter((c) => c.running && NETWORK in c.networks && /^[a-z][a-z0-9-]*_\d+$/.test(c.name)).map((c) => c.name).sort(byIndex);
+}
+
+export async function observeCatalog(docker: DockerClient, http: HttpClient, count: number): Promise<CatalogFacts> {
+  const running = await runningServers(docker);
+  const health = await askConsul(http, count, `/v1/health/service/${SERVICE_NAME}`);
+  if (health.body === undefined) return { running, passing: [], error: Object.values(health.errors)[0] ?? 'no Consul server answers' };
+  const entries = parseHealthService(health.body);
+  return { running, passing: passingInstances(entries), health: entries };
+}
+
+/** A load balancer's view of its backends, from HAProxy's runtime API inside its container. */
+export async function observeBackends(docker: DockerClient, lb: string): Promise<LbBackend[] | string> {
+  const container = await docker.inspectContainer(lb);
+  if (!container?.running) return container ? `${lb} is ${container.state}` : `${lb} does not exist`;
+  const { exitCode, stdout, stderr } = await docker.exec(lb, ['sh', '-c', 'echo "show servers state webservers" | socat stdio /var/run/haproxy.sock']);
+  if (exitCode !== 0) return `its runtime API did not answer (${stderr.trim() || exitCode})`;
+  return parseShowServersState(stdout);
+}
+
+export const consulQuorum: CheckModule<'consul-quorum', QuorumFacts> = {
+  kind: 'consul-quorum',
+  observe: (spec, { http }) => observeQuorum(http, spec.servers),
+  judge: (_spec, facts) => judgeQuorum(facts),
+  settling: quorumSettling,
+  // A leader can still come while a majority of the servers is alive; not when none answers, or too few.
+  retryable: (facts) => facts.members.filter((m) => m.role === 'server' && m.status === 'alive').length >= Math.floor(facts.expectedServers.length / 2) + 1,
+};
+
+export const consulCatalog: CheckModule<'consul-catalog', CatalogFacts> = {
+  kind: 'consul-catalog',
+  observe: (spec, { docker, http }) => observeCatalog(docker, http, spec.servers),
+  judge: (_spec, facts) => judgeCatalog(facts),
+  settling: catalogSettling,
+  // Without a leader the catalog cannot change: wait only while it can be read.
+  retryable: (facts) => facts.error === undefined,
+};
+
+export interface LbBackendsFacts {
+  catalog: CatalogInstance[];
+  catalogError?: string;
+  lbs: { lb: string; backends: LbBackend[] | string }[];
+}
+
+export const lbBackends: CheckModule<'lb-backends', LbBackendsFacts> = {
+  kind: 'lb-backends',
+
+  async observe(spec, { docker, http }) {
+    const catalog = await observeCatalog(docker, http, spec.servers);
+    const lbs = [];
+    for (let i = 1; i <= spec.count; i += 1) lbs.push({ lb: lbName(i), backends: await observeBackends(docker, lbName(i)) });
+    return { catalog: catalog.passing, ...(catalog.error ? { catalogError: catalog.error } : {}), lbs };
+  },
+
+  judge(_spec, { catalog, catalogError, lbs }): Judgement {
+    if (catalogError) return fail(`The catalog cannot be read: ${catalogError}.`, '`lab check service-discovery` names what is wrong with Consul first.');
+    for (const { lb, backends } of lbs) {
+      if (typeof backends === 'string') return fail(`${lb}: ${backends}.`, `\`lab deploy -c -l ${lbs.length} <num_servers>\` deploys load balancers that follow Consul; \`docker logs ${lb}\` shows why one stopped.`);
+      const verdict = judgeLbBackends({ lb, catalog, backends });
+      if (verdict.status !== 'pass') return verdict;
+    }
+    return { status: 'pass', summary: `${lbs.map((l) => l.lb).join(', ')} ${lbs.length === 1 ? 'sends' : 'send'} requests to exactly the ${catalog.length} passing instance${catalog.length === 1 ? '' : 's'} of ${SERVICE_NAME}.` };
+  },
+
+  // A catalog change reaches the LB within a second or two: look again while it converges.
+  settling: ({ lbs }) => lbs.every(({ backends }) => typeof backends !== 'string'),
+  retryable: ({ catalogError, lbs }) => catalogError === undefined && lbs.every(({ backends }) => typeof backends !== 'string'),
+};

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freshStateDir, runLab, type LabRun } from '../helpers/run-lab.js';
+
+const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+
+/** Runs `lab check` until it exits as wanted (Consul notices failures by gossip, in seconds), within a deadline. */
+async function checkUntil(env: Record<string, string>, code: number, deadlineMs = 30_000): Promise<LabRun> {
+  const started = Date.now();
+  for (;;) {
+    const run = await runLab(['check', 'service-discovery'], env);
+    if (run.code === code || Date.now() - started > deadlineMs) return run;
+  }
+}
+
+/**
+ * Stage 4 on the real engine: the checks fail before the work, pass after `lab solve`, and fail
+ * after sabotage. These tests own the lab's resources: they start from `lab reset --all`.
+ */
+describe('stage service-discovery on a real engine', () => {
+  const env = { LAB_STATE_DIR: freshStateDir() };
+
+  beforeAll(async () => {
+    expect((await runLab(['reset', '--all'], env)).code).toBe(0);
+  });
+
+  afterAll(async () => {
+    await runLab(['reset', '--all'], env);
+  });
+
+  it('fails before Consul is deployed, saying no Consul server answers', async () => {
+    const run = await runLab(['check', 'service-discovery'], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('No Consul server answers');
+  }, 60_000);
+
+  it('passes after `lab solve`: leader, catalog and load balancer agree', async () => {
+    const run = await runLab(['solve', 'service-discovery'], env);
+    expect(run.stdout).toContain('a leader is elected and all 5 servers are members');
+    expect(run.code).toBe(0);
+  }, 120_000);
+
+  it('names the server whose agent stopped: the catalog no longer matches', async () => {
+    docker('stop', '-t', '1', 'server_2_agent');
+    const run = await checkUntil(env, 1);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('server_2 (');
+    expect(run.stdout).toContain('server_2_agent');
+    docker('start', 'server_2_agent');
+    expect((await checkUntil(env, 0)).code).toBe(0);
+  }, 120_000);
+
+  it('says quorum is lost when three of five Consul servers stop', async () => {
+    docker('stop', '-t', '1', 'simple_consul_3', 'simple_consul_4', 'simple_consul_5');
+    const run = await checkUntil(env, 1);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/simple_consul_3/);
+    expect(run.stdout).toMatch(/quorum needs 3|not alive/);
+  }, 120_000);
+});
