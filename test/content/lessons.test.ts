@@ -38,7 +38,7 @@ describe.each(lessons.stages.map((stage) => [stage.id, stage] as const))('lesson
 
   it('publishes only on 127.0.0.1 and declares the ports it publishes', () => {
     for (const command of everyCommand(stage)) {
-      for (const match of command.matchAll(/-p (\S+)/g)) {
+      for (const match of command.matchAll(/\s-p (\S*:\S+)/g)) {
         const [host, port] = match[1]!.split(':');
         expect(host).toBe('127.0.0.1');
         expect(stage.ports).toContain(Number(port));
