@@ -81,8 +81,15 @@ export function parseHealthService(body: unknown): HealthEntry[] {
 
 /** The instances whose every check passes: what `?passing` returns, and what the load balancers use. */
 export function passingInstances(entries: HealthEntry[]): CatalogInstance[] {
-  return entries.filter((entry) => entry.checks.every((check) => check.status === 'passing')).map(({ node, address, port }) => ({ node, address, port }));
+  return entries.filter(isPassing).map(({ node, address, port }) => ({ node, address, port }));
 }
+
+/**
+ * Every check passes, and one of them is the node's own serfHealth: an entry without it belongs to an
+ * agent that has left, and lingers (seen after a leader change) until the catalog is reconciled.
+ */
+const isPassing = (entry: HealthEntry): boolean =>
+  entry.checks.some((check) => check.id === 'serfHealth') && entry.checks.every((check) => check.status === 'passing');
 
 // ---------------------------------------------------------------------------------------------
 // Quorum
@@ -220,6 +227,7 @@ function notPassingReason(server: string, health: HealthEntry[] | undefined): st
   const failing = entry.checks.filter((check) => check.status !== 'passing');
   if (failing.some((check) => check.id === 'serfHealth')) return 'its agent does not answer gossip';
   const check = failing[0];
+  if (!entry.checks.some((candidate) => candidate.id === 'serfHealth')) return 'its agent has left; the catalog still holds a stale entry';
   if (!check) return 'passing a moment ago';
   return `check ${check.id} is ${check.status}${check.output ? `: ${firstLine(check.output)}` : ''}`;
 }

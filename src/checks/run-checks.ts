@@ -2,6 +2,7 @@ import { isLabError } from '../errors.js';
 import type { CheckSpec } from '../lessons/schema.js';
 import type { Stage } from '../lessons/types.js';
 import { consulCatalog, consulQuorum, lbBackends } from './consul-checks.js';
+import { consulDrill } from './consul-drill.js';
 import { containerLog } from './container-log.js';
 import { containerRunning } from './container-running.js';
 import { httpEndpoint } from './http-endpoint.js';
@@ -22,6 +23,7 @@ const MODULES: Record<CheckSpec['kind'], CheckModule<any, any>> = {
   'consul-quorum': consulQuorum,
   'consul-catalog': consulCatalog,
   'lb-backends': lbBackends,
+  'consul-drill': consulDrill,
 };
 
 /** How long a settling check may keep looking, and how often. */

@@ -94,6 +94,19 @@ export const checkSchema = z.discriminatedUnion('kind', [
     count: z.number().int().min(1).max(9),
     servers: z.number().int().min(1).max(9).default(5),
   }),
+  z.object({
+    kind: z.literal('consul-drill'),
+    ...checkBase,
+    /** What the drill removes at once: servers (their agents go with them) and Consul servers. */
+    remove: z.array(z.string().min(1)).min(1).default(['server_1', 'server_4', 'simple_consul_3']),
+    /** The load balancer the load goes through. */
+    lb: z.string().default('simple_haproxy_1'),
+    servers: z.number().int().min(1).max(9).default(5),
+    /** Requests per second during the drill. */
+    rate: z.number().int().min(1).max(500).default(50),
+    /** Milliseconds to converge after the removals (and to rejoin after). */
+    deadline: z.number().int().min(1_000).max(120_000).default(15_000),
+  }),
 ]);
 
 export const stageSchema = z.object({

@@ -65,6 +65,8 @@ export interface DockerClient {
   putFile(container: string, path: string, content: string): Promise<void>;
   /** Runs a command inside a running container and collects its output. */
   exec(container: string, command: string[], timeoutMs?: number): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  /** The container as a spec that re-creates it (name, image, command, env, labels, network, ports). */
+  captureSpec(name: string): Promise<ContainerSpec | undefined>;
   /** Creates the network with these labels unless one of that name exists; true when it created it. */
   ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean>;
   /** Removes only what carries every given label (default: the lab's managed label). */
@@ -177,6 +179,29 @@ class DockerodeClient implements DockerClient {
       const { ExitCode } = await exec.inspect();
       return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
     });
+  }
+
+  async captureSpec(name: string): Promise<ContainerSpec | undefined> {
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await this.api.getContainer(name).inspect();
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.translate(error);
+    }
+    const ports = Object.entries(info.HostConfig.PortBindings ?? {}).flatMap(([key, bindings]) =>
+      ((bindings as { HostPort: string }[] | null) ?? []).map((b) => ({ containerPort: Number.parseInt(key, 10), hostPort: Number(b.HostPort) })),
+    );
+    const env = Object.fromEntries((info.Config.Env ?? []).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+    return {
+      name: info.Name.replace(/^\//, ''),
+      image: info.Config.Image,
+      labels: info.Config.Labels ?? {},
+      env,
+      ...(info.HostConfig.NetworkMode ? { network: info.HostConfig.NetworkMode } : {}),
+      ...(ports.length > 0 ? { ports } : {}),
+      ...(info.Config.Cmd ? { command: info.Config.Cmd } : {}),
+    };
   }
 
   async ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean> {

@@ -149,7 +149,7 @@ describe('stages horizontal-scale and load-balancing on a real engine', () => {
       expect(run.stdout).not.toContain('Solving 3');
       const status = JSON.parse((await runLab(['status', '--json'], state)).stdout) as { current: string; stages: { id: string; status: string }[] };
       expect(status.current).toBe('load-balancing');
-      expect(status.stages.map((s) => s.status)).toEqual(['passed', 'passed', 'in-progress']);
+      expect(status.stages.map((s) => s.status).slice(0, 3)).toEqual(['passed', 'passed', 'in-progress']);
     });
 
     it('re-checks every passed stage with `lab check --all` and names the one that regressed', async () => {

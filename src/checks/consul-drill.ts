@@ -1,0 +1,119 @@
+import { agentName, consulServerNames, LABEL_AGENT_OF } from '../runtime/consul-specs.js';
+import type { ContainerSpec } from '../runtime/container-spec.js';
+import type { DockerClient } from '../runtime/docker.js';
+import type { HttpClient } from '../runtime/http.js';
+import { LABEL_MANAGED } from '../runtime/labels.js';
+import { startLoad, type LoadResult } from '../runtime/load.js';
+import { observeBackends, observeCatalog, observeQuorum } from './consul-checks.js';
+import { judgeCatalog, judgeLbBackends, judgeQuorum } from './consul-judges.js';
+import { fail, pass, type CheckModule } from './types.js';
+
+export interface DrillFacts {
+  /** Containers the drill needs that do not run (or are not the lab's). */
+  missing: string[];
+  /** From the removals until quorum, catalog and load balancer all agreed; absent if they never did. */
+  convergedMs?: number;
+  /** What still disagreed at the deadline. */
+  notConverged?: string;
+  /** From re-creating the removed containers until the catalog and the LB hold them again. */
+  rejoinedMs?: number;
+  notRejoined?: string;
+  load?: LoadResult;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The first thing that disagrees (quorum, catalog, LB), or undefined when all three agree. */
+async function disagreement(docker: DockerClient, http: HttpClient, consulServers: string[], allServers: number, lb: string): Promise<string | undefined> {
+  const quorum = await observeQuorum(http, allServers);
+  const quorumVerdict = judgeQuorum({ ...quorum, expectedServers: consulServers });
+  if (quorumVerdict.status === 'fail') return quorumVerdict.summary;
+  const catalog = await observeCatalog(docker, http, allServers);
+  const catalogVerdict = judgeCatalog(catalog);
+  if (catalogVerdict.status === 'fail') return catalogVerdict.summary;
+  const backends = await observeBackends(docker, lb);
+  if (typeof backends === 'string') return `${lb}: ${backends}`;
+  const lbVerdict = judgeLbBackends({ lb, catalog: catalog.passing, backends });
+  return lbVerdict.status === 'fail' ? lbVerdict.summary : undefined;
+}
+
+async function untilAgreed(docker: DockerClient, http: HttpClient, consulServers: string[], allServers: number, lb: string, deadlineMs: number): Promise<{ ms?: number; last?: string }> {
+  const started = Date.now();
+  let last: string | undefined;
+  while (Date.now() - started < deadlineMs) {
+    last = await disagreement(docker, http, consulServers, allServers, lb);
+    if (last === undefined) return { ms: Date.now() - started };
+    await sleep(100);
+  }
+  return { ...(last ? { last } : {}) };
+}
+
+/**
+ * The article's drill, proven: under a bounded loopback load through the LB, remove two servers (with
+ * their agents) and one Consul server; pass only if quorum holds, the catalog and the LB converge
+ * within the deadline, and no request fails. Then put the removed containers back and see them rejoin,
+ * so the drill can run again.
+ */
+export const consulDrill: CheckModule<'consul-drill', DrillFacts> = {
+  kind: 'consul-drill',
+
+  async observe(spec, { docker, http }) {
+    const removedServers = spec.remove.filter((name) => !name.startsWith('simple_consul_'));
+    const removed = [...spec.remove, ...removedServers.map(agentName)];
+    const specs: ContainerSpec[] = [];
+    for (const name of [...removed, spec.lb]) {
+      const captured = await docker.captureSpec(name);
+      const running = (await docker.inspectContainer(name))?.running;
+      if (!captured || !running || captured.labels[LABEL_MANAGED] !== 'true') return { missing: [name] };
+      // The engine records a shared namespace by container id; the re-created sidecar joins its server by name.
+      const servedBy = captured.labels[LABEL_AGENT_OF];
+      if (name !== spec.lb) specs.push(servedBy ? { ...captured, network: `container:${servedBy}` } : captured);
+    }
+    const port = (await docker.inspectContainer(spec.lb))!.ports.find((p) => p.containerPort === 80)?.hostPort;
+    if (!port) return { missing: [`${spec.lb} (no published port)`] };
+    const everyConsul = consulServerNames(spec.servers);
+    const before = await disagreement(docker, http, everyConsul, spec.servers, spec.lb);
+    if (before) return { missing: [], notConverged: `before the drill: ${before}` };
+
+    const load = startLoad({ port, rate: spec.rate, maxMs: spec.deadline * 3 + 10_000 });
+    await sleep(1_000);
+    await Promise.all(removed.map((name) => docker.removeContainer(name)));
+    const remaining = everyConsul.filter((name) => !spec.remove.includes(name));
+    const converged = await untilAgreed(docker, http, remaining, spec.servers, spec.lb, spec.deadline);
+    await sleep(1_000);
+    const result = await load.stop();
+
+    // Put everything back: Consul server first, then servers, then their agents (they join the servers' namespaces).
+    const order = (s: ContainerSpec) => (s.name.startsWith('simple_consul_') ? 0 : s.network?.startsWith('container:') ? 2 : 1);
+    for (const captured of [...specs].sort((a, b) => order(a) - order(b))) {
+      await docker.createContainer(captured);
+      await docker.startContainer(captured.name);
+    }
+    const rejoined = await untilAgreed(docker, http, everyConsul, spec.servers, spec.lb, spec.deadline);
+    return {
+      missing: [],
+      ...(converged.ms !== undefined ? { convergedMs: converged.ms } : { notConverged: converged.last ?? 'did not converge' }),
+      ...(rejoined.ms !== undefined ? { rejoinedMs: rejoined.ms } : { notRejoined: rejoined.last ?? 'did not rejoin' }),
+      load: result,
+    };
+  },
+
+  judge(spec, { missing, convergedMs, notConverged, rejoinedMs, notRejoined, load }) {
+    if (missing.length > 0) {
+      return fail(`The drill needs ${missing.join(', ')} running, from the lab.`, `\`lab deploy -c -l 1 5\` deploys everything the drill removes.`);
+    }
+    if (notConverged?.startsWith('before the drill')) return fail(`Not ready for the drill: ${notConverged.slice('before the drill: '.length)}`, 'The other checks of this stage say what to fix first.');
+    if (convergedMs === undefined) {
+      return fail(`After removing ${spec.remove.join(', ')}, Consul and ${spec.lb} did not agree within ${spec.deadline / 1000} s: ${notConverged}`, `\`docker logs ${spec.lb}\` and \`docker exec simple_consul_1 consul members\` show where it stands.`);
+    }
+    if (load && load.failed > 0) {
+      return fail(`${load.failed} of ${load.sent} requests through ${spec.lb} failed during the drill (${load.errors.join(', ')}).`, `The configuration's \`retries\`, \`option redispatch\` and health checks are what keep requests from failing: \`docker exec ${spec.lb} cat /usr/local/etc/haproxy/haproxy.cfg\`.`);
+    }
+    if (rejoinedMs === undefined) return fail(`The drill passed, but the removed containers did not rejoin within ${spec.deadline / 1000} s: ${notRejoined}`, '`lab deploy -c -l 1 5` deploys them afresh.');
+    return pass(
+      `Quorum held; the catalog and ${spec.lb} converged ${(convergedMs / 1000).toFixed(1)} s after ${spec.remove.join(', ')} were removed; ${load?.failed ?? 0} of ${load?.sent ?? 0} requests failed; put back, they rejoined in ${(rejoinedMs / 1000).toFixed(1)} s.`,
+    );
+  },
+
+  retryable: () => false,
+};
