@@ -1,3 +1,4 @@
+import { CONSUL_IMAGE, WATCH_LB_IMAGE } from './consul-specs.js';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import type { Stage } from '../lessons/types.js';
@@ -109,6 +110,8 @@ export function withTag(reference: string): string {
 const LAB_COMMAND_IMAGES: { pattern: RegExp; images: string[] }[] = [
   { pattern: /\blab\s+deploy\b/, images: [SERVER_IMAGE] },
   { pattern: /\blab\s+deploy\b[^\n;|&]*\s(-l|--lb)(\s|=|\d)/, images: [LB_IMAGE] },
+  { pattern: /\blab\s+deploy\b[^\n;|&]*\s(-c|--consul)(\s|$)/, images: [CONSUL_IMAGE] },
+  { pattern: /\blab\s+deploy\b[^\n;|&]*\s--lb-mode[\s=]watch\b/, images: [WATCH_LB_IMAGE] },
 ];
 
 /**

@@ -58,3 +58,20 @@ describe('stage service-discovery on a real engine', () => {
     expect(run.stdout).toMatch(/quorum needs 3|not alive/);
   }, 120_000);
 });
+
+describe('stage service-discovery with watch-mode load balancers', () => {
+  const env = { LAB_STATE_DIR: freshStateDir() };
+
+  afterAll(async () => {
+    await runLab(['reset', '--all'], env);
+  });
+
+  it('passes every check, the drill included, when consul watch rewrites and reloads HAProxy', async () => {
+    expect((await runLab(['reset', '--all'], env)).code).toBe(0);
+    expect((await runLab(['deploy', '-c', '-l', '1', '--lb-mode', 'watch', '5'], env)).code).toBe(0);
+    const run = await checkUntil(env, 0, 20_000);
+    expect({ code: run.code, failed: run.stdout.split('\n').filter((line) => line.startsWith('✖')) }).toEqual({ code: 0, failed: [] });
+    expect(run.stdout).toMatch(/0 of \d+ requests failed/);
+    expect(docker('exec', 'simple_haproxy_1', 'grep', '-c', '^    server server_', '/usr/local/etc/haproxy/haproxy.cfg')).toBe('5');
+  }, 180_000);
+});

@@ -17,7 +17,7 @@ describe('lab test', () => {
     const run = await runLab(['test', '--junit', junit], env, 600_000);
     expect(run.stdout).toContain('Track test passed');
     expect(run.code).toBe(0);
-    for (const id of ['single-host', 'horizontal-scale', 'load-balancing']) expect(run.stdout).toMatch(new RegExp(`✔ ${id} ok`));
+    for (const id of ['single-host', 'horizontal-scale', 'load-balancing', 'service-discovery']) expect(run.stdout).toMatch(new RegExp(`✔ ${id} ok`));
     expect(readFileSync(junit, 'utf8')).toContain('failures="0"');
   }, 600_000);
 
