@@ -50,28 +50,7 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     '    nameserver dns 127.0.0.11:53',
     '    hold valid 1s',
     '',
-    'defaults',
-    '    mode http',
-    '    log global',
-    '    # One log line per request: client, frontend, backend/server, timers, status code.',
-    '    option httplog',
-    '    # A server that just died is noticed fast: a connection attempt gives up after 300 ms, is',
-    '    # tried 3 more times, and each retry may go to another server (redispatch). Together with',
-    '    # the health checks below, removing a server costs no request.',
-    '    timeout connect 300ms',
-    '    timeout client 30s',
-    '    timeout server 30s',
-    '    retries 3',
-    '    # Retry not only a failed connect but a server that died mid-answer (empty answer, 502, 503, 504):',
-    '    # every request here is an idempotent GET, so resending it elsewhere is safe.',
-    '    retry-on all-retryable-errors',
-    '    option redispatch 1',
-    '',
-    '# What clients reach: port 80 in the container (published on 127.0.0.1:8181 for simple_haproxy_1).',
-    'frontend http-in',
-    '    bind *:80',
-    '    default_backend webservers',
-    '',
+    ...defaultsAndFrontend(),
     'backend webservers',
     `    ${BALANCE_COMMENT[balance]}`,
     `    balance ${balance}`,
@@ -96,4 +75,36 @@ const BALANCE_COMMENT: Record<HaproxyBalance, string> = {
 /** Names and addresses end up as words in the file: a space or newline would change its meaning. */
 function assertWord(what: string, value: string): void {
   if (!/^[\w.:@[\]-]+$/.test(value)) throw new Error(`Invalid HAProxy ${what}: ${JSON.stringify(value)}`);
+}
+
+/**
+ * The defaults and the frontend, the same in every mode (static, DNS, watch): how fast a dead server
+ * is noticed and how a request that met one is resent.
+ */
+export function defaultsAndFrontend(): string[] {
+  return [
+    'defaults',
+    '    mode http',
+    '    log global',
+    '    # One log line per request: client, frontend, backend/server, timers, status code.',
+    '    option httplog',
+    '    # A server that just died is noticed fast: a connection attempt gives up after 300 ms, is',
+    '    # tried 3 more times, and each retry may go to another server (redispatch). Together with',
+    '    # the health checks, removing a server costs no request.',
+    '    timeout connect 300ms',
+    '    timeout client 30s',
+    '    timeout server 30s',
+    '    retries 3',
+    '    # Retry not only a failed connect but a server that died mid-answer (empty answer, 502, 503, 504):',
+    '    # every request here is an idempotent GET, so resending it elsewhere is safe.',
+    '    retry-on all-retryable-errors',
+    '    option redispatch 1',
+    '',
+    '# What clients reach: port 80 in the container (published on 127.0.0.1:8181 for simple_haproxy_1).',
+    `# The file lives at ${HAPROXY_CONFIG_PATH}.`,
+    'frontend http-in',
+    '    bind *:80',
+    '    default_backend webservers',
+    '',
+  ];
 }

@@ -6,7 +6,7 @@
  *   the server lines and reloading HAProxy seamlessly, as consul-template would.
  * Pure: same input, same text. Every setting that matters carries a comment saying why.
  */
-import { HAPROXY_CONFIG_PATH } from './haproxy-config.js';
+import { defaultsAndFrontend } from './haproxy-config.js';
 
 /** A passing instance of simple-service as the catalog reports it (`/v1/health/service/simple-service?passing`). */
 export interface ServiceInstance {
@@ -67,7 +67,7 @@ export function renderDnsDiscoveryConfig(options: DnsDiscoveryOptions): string {
     '    # instead of keeping the last good answer for the default 30 s.',
     '    hold nx 1s',
     '',
-    ...defaults(),
+    ...defaultsAndFrontend(),
     'backend webservers',
     '    # Each request goes to the next server in turn, among the slots that hold a live server.',
     '    balance roundrobin',
@@ -98,7 +98,7 @@ export function renderWatchTemplateConfig(instances: ServiceInstance[]): string 
     'program consul-watch',
     `    command ${WATCH_SCRIPT} watch`,
     '',
-    ...defaults(),
+    ...defaultsAndFrontend(),
     'backend webservers',
     '    # Each request goes to the next server in turn: the order of the lines below.',
     '    balance roundrobin',
@@ -148,33 +148,6 @@ function header(mode: 'DNS' | 'watch'): string[] {
     '    stats socket /var/run/haproxy.sock mode 600 level admin',
     '    # One thread: requests are logged in the order they were answered.',
     '    nbthread 1',
-    '',
-  ];
-}
-
-function defaults(): string[] {
-  return [
-    'defaults',
-    '    mode http',
-    '    log global',
-    '    option httplog',
-    '    # A server that just died is noticed fast: a connection attempt gives up after 300 ms, is',
-    '    # tried 3 more times, and each retry may go to another server (redispatch). Together with',
-    '    # the health checks, removing a server costs no request.',
-    '    timeout connect 300ms',
-    '    timeout client 30s',
-    '    timeout server 30s',
-    '    retries 3',
-    '    # Retry not only a failed connect but a server that died mid-answer (empty answer, 502, 503, 504):',
-    '    # every request here is an idempotent GET, so resending it elsewhere is safe.',
-    '    retry-on all-retryable-errors',
-    '    option redispatch 1',
-    '',
-    `# What clients reach: port 80 in the container (published on 127.0.0.1:8181 for simple_haproxy_1).`,
-    `# The file lives at ${HAPROXY_CONFIG_PATH}.`,
-    'frontend http-in',
-    '    bind *:80',
-    '    default_backend webservers',
     '',
   ];
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyDeploy, type DeployProgress } from '../../deploy/apply.js';
 import { waitForQuorum, type QuorumView } from '../../deploy/consul-wait.js';
-import { parseDeployOptions } from '../../deploy/options.js';
+import { parseDeployOptions, type RawDeployOptions } from '../../deploy/options.js';
 import { planAsCommands, planDeploy, type DeployPlan } from '../../deploy/plan.js';
 import type { ExitCode } from '../../errors.js';
 import { stateDir } from '../../progress/store.js';
@@ -12,14 +12,8 @@ import type { CommandContext } from '../context.js';
 import type { Output } from '../output.js';
 import { seconds } from '../print-activity.js';
 
-export interface DeployFlags {
-  lb?: string;
-  prefix?: string;
-  consul?: boolean;
-  consulServers?: string;
-  lbMode?: string;
-  dryRun?: boolean;
-}
+/** The flags as commander gives them; the server count is the positional argument. */
+export type DeployFlags = Omit<RawDeployOptions, 'servers'>;
 
 /** `lab deploy [-c] [-l N] [--prefix P] N [--dry-run]`: the article's deploy.sh, through the Docker API. */
 export async function deployCommand(ctx: CommandContext, servers: string | undefined, flags: DeployFlags): Promise<ExitCode> {

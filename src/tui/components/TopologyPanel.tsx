@@ -1,12 +1,12 @@
 import { Box, Text } from 'ink';
-import type { Topology, TopologyLb, TopologyServer } from '../../runtime/topology.js';
+import type { Topology, TopologyBackend, TopologyConsul, TopologyLb, TopologyServer } from '../../runtime/topology.js';
 import { textWidth, truncate } from '../layout.js';
 import type { Theme, Tone } from '../theme.js';
 
 /** Stages about these containers: the panel shows there from the start, empty or not. */
-const TOPOLOGY_STAGES = new Set(['horizontal-scale', 'load-balancing']);
-/** Later stages on the same engine still run servers and LBs: the panel shows there while any exists. */
-const LATER_STAGES = new Set(['service-discovery']);
+const TOPOLOGY_STAGES = new Set(['horizontal-scale', 'load-balancing', 'service-discovery']);
+/** Later stages on the same engine that still run servers and LBs: the panel shows there while any exists. */
+const LATER_STAGES = new Set<string>();
 
 /** Whether the app should follow the engine while this stage is open. */
 export const watchesTopology = (stageId: string): boolean => TOPOLOGY_STAGES.has(stageId) || LATER_STAGES.has(stageId);
@@ -22,7 +22,7 @@ interface Segment {
 }
 type Row = Segment[];
 
-/** Beyond this many LBs, the last row sums up the rest, so the panel stays within 4 rows. */
+/** Beyond this many LBs, the last row sums up the rest, so the panel stays within 4 rows (6 with Consul). */
 const MAX_LB_ROWS = 3;
 
 /** The panel as rows of coloured segments, each row at most `width` columns. */
@@ -31,6 +31,7 @@ export function topologyRows(topology: Topology, width: number, theme: Theme): R
   const rest = topology.lbs.slice(lbs.length);
   return [
     serverRow(topology, width, theme),
+    ...(topology.consul ? consulRows(topology.consul, topology.lbs, width, theme) : []),
     ...lbs.map((lb) => lbRow(lb, width, theme)),
     ...(rest.length > 0 ? [fit([{ text: `+ ${rest.length} more load balancers, ${rest.filter((lb) => lb.running).length} running`, tone: theme.tone.muted }], width)] : []),
   ];
@@ -77,6 +78,103 @@ function lbRow(lb: TopologyLb, width: number, theme: Theme): Row {
   return fit([...head, label, ...cut, { text: shown.map((name) => ` ${name}`).join('') }], width);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Consul (stage 4)
+
+/**
+ * `consul ★●✖●● leader simple_consul_2 · catalog 4/5 passing ✖ server_3`, and while an LB runs,
+ * `backends lb1 lb2 → server_1 server_2 server_4`: the row count depends only on what exists, so the
+ * layout does not jump as Consul answers.
+ */
+function consulRows(consul: TopologyConsul, lbs: TopologyLb[], width: number, theme: Theme): Row[] {
+  const running = lbs.filter((lb) => lb.running);
+  return [consulRow(consul, width, theme), ...(running.length > 0 ? [backendsRow(consul, running, width, theme)] : [])];
+}
+
+function consulRow(consul: TopologyConsul, width: number, theme: Theme): Row {
+  const leader = consul.servers.find((server) => server.leader);
+  const passing = consul.instances.filter((instance) => instance.passing).length;
+  const failing = consul.instances.filter((instance) => !instance.passing).map((instance) => instance.node);
+  const head: Row = [
+    { text: 'consul ', tone: theme.tone.muted },
+    ...consulDots(consul, theme),
+    ...(consul.servers.length === 0 ? [] : [{ text: ' ' }]),
+    leader ? { text: `leader ${leader.name}` } : { text: 'no leader', tone: theme.tone.warning },
+    { text: ' · catalog ', tone: theme.tone.muted },
+    consul.instances.length === 0 ? { text: 'empty', tone: theme.tone.muted } : { text: `${passing}/${consul.instances.length} passing` },
+    ...(consul.stale ? [{ text: ' · no answer, last known', tone: theme.tone.warning }] : []),
+  ];
+  if (failing.length === 0) return fit(head, width);
+  const room = width - rowWidth(head) - 3;
+  return fit([...head, { text: ` ✖ ${nameList(failing, room)}`, tone: theme.checkTone.fail }], width);
+}
+
+/** Consul servers as dots: ★ the leader, ● running, ✖ stopped. */
+export function consulDots(consul: TopologyConsul, theme: Theme): Row {
+  const row: Row = [];
+  for (const server of consul.servers) {
+    const next = server.leader ? { text: '★', tone: theme.checkTone.pass } : server.running ? { text: '●', tone: theme.checkTone.pass } : { text: '✖', tone: theme.checkTone.fail };
+    const last = row.at(-1);
+    if (last && last.tone === next.tone) last.text += next.text;
+    else row.push(next);
+  }
+  return row;
+}
+
+/** `backends lb1 lb2 → server_1 server_2 · lb3 → none`: LBs that send requests to the same servers share a group. */
+function backendsRow(consul: TopologyConsul, running: TopologyLb[], width: number, theme: Theme): Row {
+  const groups = lbGroups(consul, running.map((lb) => lb.name));
+  const label: Segment = { text: 'backends ', tone: theme.tone.muted };
+  const build = (compact: boolean): Row =>
+    groups.flatMap(({ lbs, nodes }, index) => [
+      ...(index > 0 ? [{ text: ' · ', tone: theme.tone.muted }] : []),
+      { text: `${lbs.map(shortLbName).join(' ')} → ` },
+      nodes === undefined
+        ? { text: '?', tone: theme.tone.muted }
+        : nodes.length === 0
+          ? { text: 'none', tone: theme.checkTone.fail }
+          : { text: compact ? nameList(nodes, 0) : nodes.join(' ') },
+    ]);
+  const full = [label, ...build(false)];
+  return fit(rowWidth(full) <= width ? full : [label, ...build(true)], width);
+}
+
+/** Running LBs grouped by the backends they send requests to (undefined: not known yet), in LB order. */
+export function lbGroups(consul: TopologyConsul, lbs: string[]): { lbs: string[]; nodes?: string[] }[] {
+  const groups = new Map<string, { lbs: string[]; nodes?: string[] }>();
+  for (const lb of lbs) {
+    const backends = consul.lbBackends[lb];
+    const nodes = backends?.map(backendName);
+    const key = nodes ? nodes.join(' ') : '?';
+    const group = groups.get(key);
+    if (group) group.lbs.push(lb);
+    else groups.set(key, { lbs: [lb], ...(nodes ? { nodes } : {}) });
+  }
+  return [...groups.values()];
+}
+
+/** The server a backend stands for: its node (a DNS-mode slot), or its own name. */
+export const backendName = (backend: TopologyBackend): string => backend.node ?? backend.name;
+
+/** simple_haproxy_2 → lb2. */
+export const shortLbName = (name: string): string => {
+  const index = /_(\d+)$/.exec(name)?.[1];
+  return index ? `lb${index}` : name;
+};
+
+/**
+ * Names joined by spaces when they fit in `room` columns; otherwise, when they share a prefix, in
+ * brace form (`server_{2,3,5}`), which the row then cuts if it must.
+ */
+export function nameList(names: string[], room: number): string {
+  const plain = names.join(' ');
+  if (textWidth(plain) <= room || names.length < 2) return plain;
+  const parts = names.map((name) => /^(.*_)(\d+)$/.exec(name));
+  const prefix = parts[0]?.[1];
+  if (!prefix || parts.some((part) => part?.[1] !== prefix)) return plain;
+  return `${prefix}{${parts.map((part) => part![2]).join(',')}}`;
+}
+
 function icon(running: boolean, theme: Theme): Segment {
   return running ? { text: '●', tone: theme.checkTone.pass } : { text: '✖', tone: theme.checkTone.fail };
 }
@@ -121,9 +219,11 @@ function fit(row: Row, width: number): Row {
   return out;
 }
 
-export const topologyRowCount = (topology: Topology): number => 1 + Math.min(topology.lbs.length, MAX_LB_ROWS);
+const consulRowCount = (topology: Topology): number => (topology.consul ? 1 + (topology.lbs.some((lb) => lb.running) ? 1 : 0) : 0);
 
-/** The lab's servers and load balancers as they are now, in at most four rows. */
+export const topologyRowCount = (topology: Topology): number => 1 + consulRowCount(topology) + Math.min(topology.lbs.length, MAX_LB_ROWS);
+
+/** The lab's servers and load balancers (and Consul, in stage 4) as they are now, in at most six rows. */
 export function TopologyPanel({ topology, width, theme }: { topology: Topology; width: number; theme: Theme }) {
   const rows = topologyRows(topology, width, theme);
   return (
