@@ -176,11 +176,12 @@ function leaderName(containers: ContainerFacts[], observation: ConsulObservation
 export async function observeConsul(docker: DockerClient, http: HttpClient, containers: ContainerFacts[], previous?: ConsulObservation): Promise<ConsulObservation> {
   const count = Math.min(MAX_CONSUL_SERVERS, Math.max(1, ...consulServers(containers).map((c) => indexOf(c.name))));
   const lbs = containers.filter((c) => roleOf(c) === 'lb' && c.running).map((c) => c.name);
+  const known = knownContainers(docker, containers);
   const [quorum, catalog, backends] = await Promise.all([
     observeQuorum(http, count).catch(() => undefined),
-    // The catalog's observer lists the servers: the containers already known answer, not the engine.
-    observeCatalog(knownContainers(docker, containers), http, count).catch(() => undefined),
-    Promise.all(lbs.map((lb) => observeBackends(docker, lb).catch(() => undefined))),
+    // The observers list and inspect containers: those already known (from events) answer, not the engine.
+    observeCatalog(known, http, count).catch(() => undefined),
+    Promise.all(lbs.map((lb) => observeBackends(known, lb).catch(() => undefined))),
   ]);
   let stale = false;
   // A leader of '' with members is an answer (there is none); no member at all is no answer.
@@ -208,14 +209,27 @@ export async function observeConsul(docker: DockerClient, http: HttpClient, cont
   };
 }
 
-/** A client whose container list is the one given (filtered by `key=value` labels); everything else is `docker`'s. */
+/**
+ * A client that answers container lists and inspections from the containers given (lists filtered by
+ * `key` or `key=value` labels), so a refresh every second adds no listing or inspection of its own;
+ * everything else (exec) is `docker`'s, called on `docker` itself.
+ */
 function knownContainers(docker: DockerClient, containers: ContainerFacts[]): DockerClient {
   const matches = (c: ContainerFacts, filter: string): boolean => {
     const [key = '', value] = filter.split(/=(.*)/s);
     return value === undefined ? key in c.labels : c.labels[key] === value;
   };
-  const listContainers = async (filters: string[] = [MANAGED_FILTER]): Promise<ContainerFacts[]> => containers.filter((c) => filters.every((f) => matches(c, f)));
-  return Object.create(docker, { listContainers: { value: listContainers } }) as DockerClient;
+  const known: Partial<DockerClient> = {
+    listContainers: async (filters = [MANAGED_FILTER]) => containers.filter((c) => filters.every((f) => matches(c, f))),
+    inspectContainer: async (name) => containers.find((c) => c.name === name || c.id === name),
+  };
+  return new Proxy(docker, {
+    get(target, property) {
+      if (property in known) return known[property as keyof DockerClient];
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** The servers of the last requests in an HAProxy log, oldest first; requests no server took are left out. */

@@ -3,17 +3,14 @@ import type { Topology, TopologyBackend, TopologyConsul, TopologyLb, TopologySer
 import { textWidth, truncate } from '../layout.js';
 import type { Theme, Tone } from '../theme.js';
 
-/** Stages about these containers: the panel shows there from the start, empty or not. */
+/** Stages about these containers (stage 4 adds Consul to them): the panel shows there from the start, empty or not. */
 const TOPOLOGY_STAGES = new Set(['horizontal-scale', 'load-balancing', 'service-discovery']);
-/** Later stages on the same engine that still run servers and LBs: the panel shows there while any exists. */
-const LATER_STAGES = new Set<string>();
 
 /** Whether the app should follow the engine while this stage is open. */
-export const watchesTopology = (stageId: string): boolean => TOPOLOGY_STAGES.has(stageId) || LATER_STAGES.has(stageId);
+export const watchesTopology = (stageId: string): boolean => TOPOLOGY_STAGES.has(stageId);
 
 export function showsTopology(stageId: string, topology: Topology | undefined): topology is Topology {
-  if (!topology) return false;
-  return TOPOLOGY_STAGES.has(stageId) || (LATER_STAGES.has(stageId) && topology.servers.length + topology.lbs.length > 0);
+  return topology !== undefined && TOPOLOGY_STAGES.has(stageId);
 }
 
 interface Segment {
@@ -102,11 +99,27 @@ function consulRow(consul: TopologyConsul, width: number, theme: Theme): Row {
     leader ? { text: `leader ${leader.name}` } : { text: 'no leader', tone: theme.tone.warning },
     { text: ' · catalog ', tone: theme.tone.muted },
     consul.instances.length === 0 ? { text: 'empty', tone: theme.tone.muted } : { text: `${passing}/${consul.instances.length} passing` },
-    ...(consul.stale ? [{ text: ' · no answer, last known', tone: theme.tone.warning }] : []),
   ];
-  if (failing.length === 0) return fit(head, width);
-  const room = width - rowWidth(head) - 3;
-  return fit([...head, { text: ` ✖ ${nameList(failing, room)}`, tone: theme.checkTone.fail }], width);
+  // That Consul does not answer matters more than which instances fail: the names give way first.
+  const stale: Row = consul.stale ? [{ text: ' · not answering', tone: theme.tone.warning }] : [];
+  if (failing.length === 0) return fit([...head, ...stale], width);
+  const room = width - rowWidth(head) - rowWidth(stale) - 3;
+  const shown = namesWithin(failing, room);
+  // No name fits: the count before them says how many fail.
+  return fit([...head, ...(shown ? [{ text: ` ✖ ${shown}`, tone: theme.checkTone.fail }] : []), ...stale], width);
+}
+
+/** As many whole names as fit in `room` (then "…"), in brace form when that fits all; '' when not even one fits. */
+function namesWithin(names: string[], room: number): string {
+  const all = nameList(names, room);
+  if (textWidth(all) <= room) return all;
+  let shown = '';
+  for (const name of names) {
+    const next = shown === '' ? name : `${shown} ${name}`;
+    if (textWidth(`${next} …`) > room) break;
+    shown = next;
+  }
+  return shown === '' ? '' : `${shown} …`;
 }
 
 /** Consul servers as dots: ★ the leader, ● running, ✖ stopped. */
