@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
  * on their own, build any that are missing (offline, from Debian's archive) so the suite stands alone.
  */
 export default function globalSetup(): void {
-  const images = ['debian:bookworm-slim', 'dockerlab/registry', 'localhost:5000/simple-server', 'localhost:5000/simple-haproxy', 'localhost:5000/simple-consul', 'localhost:5000/simple-haproxy-consul'];
+  const images = ['debian:bookworm-slim', 'dockerlab/registry', 'localhost:5000/simple-server', 'localhost:5000/simple-haproxy', 'localhost:5000/simple-consul', 'localhost:5000/simple-haproxy-consul', 'dockerlab/host'];
   let missing: string[];
   try {
     missing = images.filter((image) => !imageExists(image));

@@ -8,6 +8,7 @@ import { checkCommand } from './commands/check.js';
 import { deployCommand, type DeployFlags } from './commands/deploy.js';
 import { doctorCommand } from './commands/doctor.js';
 import { imagesBuildCommand, imagesLoadCommand, imagesSaveCommand } from './commands/images.js';
+import { machineCreateCommand, machineEnvCommand, machineLsCommand, machineRmCommand, machineSshCommand, type MachineCreateFlags, type MachineEnvFlags } from './commands/machine.js';
 import { reportCommand } from './commands/report.js';
 import { resetCommand } from './commands/reset.js';
 import { solveCommand } from './commands/solve.js';
@@ -95,6 +96,30 @@ export function buildProgram(context: () => CommandContext, exit: (code: ExitCod
     .action((options: { offline?: boolean }) => run((ctx) => imagesBuildCommand(ctx, options))());
   images.command('save <file>').description('write every image the track needs into one tarball, with a manifest and checksums').action((file: string) => run((ctx) => imagesSaveCommand(ctx, file))());
   images.command('load <file>').description('verify a bundle from `lab images save`, then load it into the engine').action((file: string) => run((ctx) => imagesLoadCommand(ctx, file))());
+  const machine = program.command('machine').description('extra Docker hosts on this computer (docker-in-docker), addressed like docker-machine\'s').enablePositionalOptions();
+  machine
+    .command('create <name>')
+    .description('create a machine (or NAME-1..N with --count) and wait until its engine answers')
+    .option('--count <n>', 'create N machines named NAME-1..NAME-N')
+    .action((name: string, flags: MachineCreateFlags) => run((ctx) => machineCreateCommand(ctx, name, flags))());
+  machine.command('ls').description('list the machines: state, DOCKER_HOST URL, engine version').action(run((ctx) => machineLsCommand(ctx)));
+  machine
+    .command('env [name]')
+    .description('print the commands that point docker at a machine, as `docker-machine env` does: eval $(lab machine env NAME)')
+    .option('--shell <shell>', 'bash (default), fish or powershell')
+    .option('-u, --unset', 'print the commands that undo it')
+    .action((name: string | undefined, flags: MachineEnvFlags) => run((ctx) => machineEnvCommand(ctx, name, flags))());
+  machine
+    .command('ssh <name> [command...]')
+    .description('a shell (or COMMAND) on the machine: docker exec, since a machine is a container here')
+    .passThroughOptions()
+    .allowUnknownOption()
+    .action((name: string, command: string[]) => run((ctx) => machineSshCommand(ctx, name, command))());
+  machine
+    .command('rm [names...]')
+    .description("remove machines, each with its volume (by label), or every machine with --all")
+    .option('--all', 'remove every lab machine')
+    .action((names: string[], flags: { all?: boolean }) => run((ctx) => machineRmCommand(ctx, names, flags))());
   return program;
 }
 

@@ -10,6 +10,15 @@ export interface ContainerSpec {
   /** Published on 127.0.0.1 only. */
   ports?: { containerPort: number; hostPort: number }[];
   command?: string[];
+  /** Docker-in-docker hosts (lab machines) need these; other containers leave them out. */
+  capAdd?: string[];
+  capDrop?: string[];
+  /** `seccomp=unconfined`, `apparmor=unconfined`… */
+  securityOpt?: string[];
+  /** `SOURCE:TARGET[:MODE]`: a volume name or a host path. */
+  volumes?: string[];
+  /** In-memory mounts: path → mount options ('' for the defaults). */
+  tmpfs?: Record<string, string>;
 }
 
 export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
@@ -25,6 +34,11 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
     HostConfig: {
       ...(spec.network ? { NetworkMode: spec.network } : {}),
       ...(spec.ports?.length ? { PortBindings: bindings } : {}),
+      ...(spec.capAdd?.length ? { CapAdd: spec.capAdd } : {}),
+      ...(spec.capDrop?.length ? { CapDrop: spec.capDrop } : {}),
+      ...(spec.securityOpt?.length ? { SecurityOpt: spec.securityOpt } : {}),
+      ...(spec.volumes?.length ? { Binds: spec.volumes } : {}),
+      ...(spec.tmpfs && Object.keys(spec.tmpfs).length > 0 ? { Tmpfs: spec.tmpfs } : {}),
     },
   };
 }
@@ -35,6 +49,11 @@ export function toDockerArgs(spec: ContainerSpec): string[] {
     '--name', spec.name,
     ...(spec.network ? ['--network', spec.network] : []),
     ...(spec.ports ?? []).flatMap((p) => ['-p', `127.0.0.1:${p.hostPort}:${p.containerPort}`]),
+    ...(spec.capAdd ?? []).map((cap) => `--cap-add=${cap}`),
+    ...(spec.capDrop ?? []).map((cap) => `--cap-drop=${cap}`),
+    ...(spec.securityOpt ?? []).flatMap((opt) => ['--security-opt', opt]),
+    ...(spec.volumes ?? []).flatMap((volume) => ['-v', volume]),
+    ...Object.entries(spec.tmpfs ?? {}).flatMap(([path, options]) => ['--tmpfs', options ? `${path}:${options}` : path]),
     ...Object.entries(spec.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
     ...Object.entries(spec.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
     spec.image,

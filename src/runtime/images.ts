@@ -18,6 +18,7 @@ export const LAB_IMAGES: LabImage[] = [
   { name: 'simple-consul', reference: 'localhost:5000/simple-consul', dockerfile: 'dockerfiles/simple-consul/Dockerfile', context: 'consul' },
   // Built from simple-haproxy and simple-consul (FROM and COPY --from): it comes after both.
   { name: 'simple-haproxy-consul', reference: 'localhost:5000/simple-haproxy-consul', dockerfile: 'dockerfiles/simple-haproxy-consul/Dockerfile', context: 'consul' },
+  { name: 'host', reference: 'dockerlab/host', dockerfile: 'dockerfiles/host/Dockerfile', context: 'dockerfiles/host' },
 ];
 
 export type BuildEvent =

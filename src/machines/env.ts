@@ -1,0 +1,51 @@
+import { dockerHostUrl, type Machine } from './spec.js';
+
+export type EnvShell = 'bash' | 'fish' | 'powershell';
+export const ENV_SHELLS: readonly EnvShell[] = ['bash', 'fish', 'powershell'];
+
+/**
+ * What `lab machine env` prints, in docker-machine's own format (commands/env.go: one template,
+ * a prefix, delimiter and suffix per shell, then the usage hint). Two differences, both honest:
+ * - a lab machine's engine speaks plain TCP on 127.0.0.1, so DOCKER_TLS_VERIFY and DOCKER_CERT_PATH
+ *   are not set (docker-machine always sets them: its engines use TLS); `--unset` clears all four
+ *   names, as docker-machine's does;
+ * - the hint names `lab machine env` instead of `docker-machine env`.
+ */
+export function envLines(machine: Pick<Machine, 'name' | 'port'>, shell: EnvShell, unset: boolean): string {
+  const vars: [string, string][] = unset
+    ? [['DOCKER_TLS_VERIFY', ''], ['DOCKER_HOST', ''], ['DOCKER_CERT_PATH', ''], ['DOCKER_MACHINE_NAME', '']]
+    : [['DOCKER_HOST', dockerHostUrl(machine)], ['DOCKER_MACHINE_NAME', machine.name]];
+  const { prefix, delimiter, suffix } = unset ? UNSET[shell] : SET[shell];
+  const body = vars.map(([name, value]) => `${prefix}${name}${delimiter}${value}${suffix}`).join('');
+  return body + usageHint(shell, envCommand(machine.name, shell, unset));
+}
+
+/** The command line the hint repeats, as docker-machine repeats its own arguments. */
+export function envCommand(name: string, shell: EnvShell, unset: boolean): string {
+  return ['lab machine env', ...(shell === 'bash' ? [] : ['--shell', shell]), ...(unset ? ['--unset'] : [name])].join(' ');
+}
+
+interface Format {
+  prefix: string;
+  delimiter: string;
+  suffix: string;
+}
+
+const SET: Record<EnvShell, Format> = {
+  bash: { prefix: 'export ', delimiter: '="', suffix: '"\n' },
+  fish: { prefix: 'set -gx ', delimiter: ' "', suffix: '";\n' },
+  powershell: { prefix: '$Env:', delimiter: ' = "', suffix: '"\n' },
+};
+
+const UNSET: Record<EnvShell, Format> = {
+  bash: { prefix: 'unset ', delimiter: '', suffix: '\n' },
+  fish: { prefix: 'set -e ', delimiter: '', suffix: ';\n' },
+  // docker-machine's Go source has the raw string `Remove-Item Env:\\`: two backslashes, printed as such.
+  powershell: { prefix: 'Remove-Item Env:\\\\', delimiter: '', suffix: '\n' },
+};
+
+/** docker-machine's hint, trailing space after "shell:" included. */
+function usageHint(shell: EnvShell, commandLine: string): string {
+  const cmd = shell === 'fish' ? `eval (${commandLine})` : shell === 'powershell' ? `& ${commandLine} | Invoke-Expression` : `eval $(${commandLine})`;
+  return `# Run this command to configure your shell: \n# ${cmd}\n`;
+}

@@ -1,0 +1,184 @@
+import { EnvironmentError, UsageError } from '../errors.js';
+import { toDockerArgs } from '../runtime/container-spec.js';
+import type { DockerClient, RemovedResources } from '../runtime/docker.js';
+import { labelArgs, LABEL_MANAGED, LABEL_STAGE, MANAGED_FILTER } from '../runtime/labels.js';
+import { isPortFree } from '../runtime/ports.js';
+import {
+  containerName,
+  LABEL_MACHINE,
+  MACHINE_FILTER,
+  MACHINE_IMAGE,
+  MACHINE_NETWORK,
+  MACHINE_STAGE,
+  machineFromContainer,
+  machineLabels,
+  machineSpec,
+  pickPorts,
+  volumeName,
+  type Machine,
+} from './spec.js';
+
+/** Every lab machine, found by label, sorted by name. */
+export async function listMachines(docker: DockerClient): Promise<Machine[]> {
+  const containers = await docker.listContainers([MANAGED_FILTER, MACHINE_FILTER]);
+  return containers
+    .map((c) => machineFromContainer(c))
+    .filter((m): m is Machine => m !== undefined)
+    .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+}
+
+/** The machine of that name, or a usage error (exit 2) naming the ones that exist. */
+export function findMachine(machines: Machine[], name: string): Machine {
+  const machine = machines.find((m) => m.name === name);
+  if (machine) return machine;
+  throw new UsageError(
+    `There is no lab machine "${name}".`,
+    machines.length > 0 ? `Existing machines: ${machines.map((m) => m.name).join(', ')}.` : 'There are none yet: create one with `lab machine create NAME`.',
+  );
+}
+
+/** The equivalent commands, printed before they run. */
+export function createCommands(name: string, port: number): string[] {
+  return [
+    ['docker volume create', ...labelArgs(machineLabels(name)), volumeName(name)].join(' '),
+    ['docker run -d', ...toDockerArgs(machineSpec(name, port))].join(' '),
+  ];
+}
+
+export interface PlannedMachine {
+  name: string;
+  port: number;
+}
+
+/** Refuses names in use (exit 2) and a missing image (exit 3); picks a free port for each. */
+export async function planCreate(docker: DockerClient, names: string[]): Promise<PlannedMachine[]> {
+  await docker.ping();
+  const machines = await listMachines(docker);
+  const volumes = await machineVolumes(docker);
+  for (const name of names) {
+    const byName = await docker.inspectContainer(containerName(name));
+    if (machines.some((m) => m.name === name) || byName) {
+      throw new UsageError(`The name "${name}" is already used${byName && !machines.some((m) => m.name === name) ? ` (a container called ${containerName(name)} exists and is not a lab machine)` : ' by a lab machine'}.`, 'Choose another name, or remove it first with `lab machine rm NAME`.');
+    }
+    if (volumes.some((v) => v.machine === name)) {
+      throw new UsageError(`The volume ${volumeName(name)} of an earlier machine "${name}" is still there.`, `Remove it with \`lab machine rm ${name}\`, or choose another name.`);
+    }
+  }
+  if (!(await docker.inspectImage(MACHINE_IMAGE))) {
+    throw new EnvironmentError(`The image ${MACHINE_IMAGE} is not in the engine.`, 'Build it with `lab images build --offline` (or `lab images load FILE`), then try again.');
+  }
+  const used = machines.map((m) => m.port);
+  const window = used.length + names.length + 64;
+  const free = new Set<number>();
+  for (let port = 23750; port < 23750 + window; port += 1) if (await isPortFree(port)) free.add(port);
+  const ports = pickPorts(used, names.length, (port) => free.has(port));
+  if (ports.length < names.length) throw new EnvironmentError('No free port from 23750 up for a machine engine.', 'Remove machines you no longer need (`lab machine rm NAME`).');
+  return names.map((name, i) => ({ name, port: ports[i]! }));
+}
+
+/** Creates the volume and container of each machine, then starts them. */
+export async function createMachines(docker: DockerClient, planned: PlannedMachine[]): Promise<void> {
+  await docker.ensureNetwork(MACHINE_NETWORK, { [LABEL_MANAGED]: 'true', [LABEL_STAGE]: MACHINE_STAGE });
+  for (const { name, port } of planned) {
+    await docker.api.createVolume({ Name: volumeName(name), Labels: machineLabels(name) });
+    await docker.createContainer(machineSpec(name, port));
+    await docker.startContainer(containerName(name));
+  }
+}
+
+/** Waits until every engine answers `GET /_ping`; resolves with each one's time, throws past the deadline. */
+export async function waitForEngines(
+  docker: DockerClient,
+  planned: PlannedMachine[],
+  options: { deadlineMs?: number; signal?: AbortSignal; onProgress?: (ready: number, total: number, elapsedMs: number) => void } = {},
+): Promise<Map<string, number>> {
+  const started = Date.now();
+  const deadline = started + (options.deadlineMs ?? 60_000);
+  const ready = new Map<string, number>();
+  while (ready.size < planned.length) {
+    options.signal?.throwIfAborted();
+    await Promise.all(
+      planned
+        .filter((m) => !ready.has(m.name))
+        .map(async (m) => {
+          if (await pings(m.port)) ready.set(m.name, Date.now() - started);
+        }),
+    );
+    options.onProgress?.(ready.size, planned.length, Date.now() - started);
+    if (ready.size === planned.length) break;
+    if (Date.now() > deadline) {
+      const late = planned.filter((m) => !ready.has(m.name));
+      const logs = await docker.logs(containerName(late[0]!.name), 8);
+      throw new EnvironmentError(
+        `The engine of ${late.map((m) => m.name).join(', ')} did not answer within ${Math.round((options.deadlineMs ?? 60_000) / 1000)} s. Last lines of ${containerName(late[0]!.name)}:\n${logs.join('\n')}`,
+        `Look at \`docker logs ${containerName(late[0]!.name)}\`; remove it with \`lab machine rm ${late[0]!.name}\`.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return ready;
+}
+
+/** The inner engine's version, or undefined when it does not answer within 2 s. */
+export async function engineVersion(port: number): Promise<string | undefined> {
+  try {
+    const response = await fetchWithin(`http://127.0.0.1:${port}/version`, 2_000);
+    if (!response.ok) return undefined;
+    return ((await response.json()) as { Version?: string }).Version;
+  } catch {
+    return undefined;
+  }
+}
+
+async function pings(port: number): Promise<boolean> {
+  try {
+    const response = await fetchWithin(`http://127.0.0.1:${port}/_ping`, 1_000);
+    return response.ok && (await response.text()) === 'OK';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * fetch with a deadline held by a ref'd timer. AbortSignal.timeout's timer is unref'd, and so is
+ * fetch's socket while docker-proxy holds a connection it cannot forward yet (the engine inside is
+ * still starting): with nothing else pending, Node would exit mid-await (exit code 13).
+ */
+async function fetchWithin(url: string, ms: number): Promise<Response> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`no answer from ${url} within ${ms} ms`)), ms);
+  try {
+    const response = await fetch(url, { signal: controller.signal });
+    // The body is read under the same deadline.
+    const body = await response.arrayBuffer();
+    return new Response(body, { status: response.status, headers: response.headers });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Machine volumes, including those whose container is gone. */
+async function machineVolumes(docker: DockerClient): Promise<{ name: string; machine: string }[]> {
+  const { Volumes } = await docker.api.listVolumes({ filters: { label: [MANAGED_FILTER, MACHINE_FILTER] } });
+  return (Volumes ?? []).map((v) => ({ name: v.Name, machine: v.Labels?.[LABEL_MACHINE] ?? '' }));
+}
+
+/** Removes machines (container and volume) by label only; unknown names are a usage error. */
+export async function removeMachines(docker: DockerClient, target: { names: string[] } | { all: true }): Promise<RemovedResources> {
+  await docker.ping();
+  if ('all' in target) return docker.removeByLabel([MANAGED_FILTER, MACHINE_FILTER]);
+  const known = [...new Set([...(await listMachines(docker)).map((m) => m.name), ...(await machineVolumes(docker)).map((v) => v.machine)])].sort();
+  for (const name of target.names) {
+    if (!known.includes(name)) {
+      throw new UsageError(`There is no lab machine "${name}".`, known.length > 0 ? `Existing machines: ${known.join(', ')}.` : 'There are no lab machines.');
+    }
+  }
+  const removed: RemovedResources = { containers: [], networks: [], volumes: [], kept: [] };
+  for (const name of target.names) {
+    const one = await docker.removeByLabel([MANAGED_FILTER, `${LABEL_MACHINE}=${name}`]);
+    removed.containers.push(...one.containers);
+    removed.volumes.push(...one.volumes);
+    removed.kept.push(...one.kept);
+  }
+  return removed;
+}

@@ -1,0 +1,91 @@
+import type { ContainerSpec } from '../runtime/container-spec.js';
+import { labLabels, LABEL_ROLE } from '../runtime/labels.js';
+
+/**
+ * Lab machines: docker-in-docker containers from `dockerlab/host`, each its own Docker engine
+ * published on a 127.0.0.1 port. Pure: names, ports, labels and the container spec.
+ */
+export const MACHINE_IMAGE = 'dockerlab/host';
+export const MACHINE_NETWORK = 'simple-network';
+export const MACHINE_STAGE = 'multi-host';
+/** The machine's name, on its container and its volume: how the lab finds them (never by container name). */
+export const LABEL_MACHINE = 'dev.dockerlab.machine';
+/** Every lab machine carries the key; `label=KEY` alone matches any value. */
+export const MACHINE_FILTER = LABEL_MACHINE;
+export const FIRST_MACHINE_PORT = 23750;
+/** The inner engine's plain-TCP port inside the machine. */
+export const ENGINE_PORT = 2375;
+
+export const containerName = (name: string): string => `lab-machine-${name}`;
+export const volumeName = (name: string): string => `lab-machine-${name}`;
+
+/** What `lab machine ls/env` need to know of one machine. */
+export interface Machine {
+  name: string;
+  /** 0 when its container publishes no engine port (it never started). */
+  port: number;
+  state: string;
+  running: boolean;
+}
+
+export const dockerHostUrl = (machine: Pick<Machine, 'port'>): string => `tcp://127.0.0.1:${machine.port}`;
+
+/** Letters, digits and dashes, starting with a letter or digit: a container, volume and host name at once. */
+export function validateMachineName(name: string): string | undefined {
+  if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) return `"${name}" is not a machine name: use lower-case letters, digits and dashes (at most 40), starting with a letter or digit.`;
+  return undefined;
+}
+
+/** `NAME` alone, or `NAME-1`…`NAME-N` with --count N (as `docker-machine create` run N times would name them). */
+export function machineNames(name: string, count: number | undefined): string[] {
+  if (count === undefined) return [name];
+  return Array.from({ length: count }, (_, i) => `${name}-${i + 1}`);
+}
+
+/** The first `count` ports from 23750 up that no lab machine uses and `isFree` accepts. */
+export function pickPorts(used: Iterable<number>, count: number, isFree: (port: number) => boolean = () => true): number[] {
+  const taken = new Set(used);
+  const ports: number[] = [];
+  for (let port = FIRST_MACHINE_PORT; ports.length < count && port <= 65535; port += 1) {
+    if (!taken.has(port) && isFree(port)) ports.push(port);
+  }
+  return ports;
+}
+
+export function machineLabels(name: string): Record<string, string> {
+  return { ...labLabels(MACHINE_STAGE, 'host'), [LABEL_MACHINE]: name };
+}
+
+/**
+ * The machine's container. `--privileged` fails on the lab's kernel (its bounding set lacks
+ * CAP_SYS_RESOURCE), so: every capability but that one, no seccomp or AppArmor filter, the host's
+ * cgroup tree writable (the inner engine makes its containers' cgroups there), /run in memory, and
+ * the inner image store on the machine's own volume.
+ */
+export function machineSpec(name: string, port: number): ContainerSpec {
+  return {
+    name: containerName(name),
+    image: MACHINE_IMAGE,
+    labels: machineLabels(name),
+    network: MACHINE_NETWORK,
+    ports: [{ containerPort: ENGINE_PORT, hostPort: port }],
+    capAdd: ['ALL'],
+    capDrop: ['SYS_RESOURCE'],
+    securityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+    volumes: ['/sys/fs/cgroup:/sys/fs/cgroup:rw', `${volumeName(name)}:/var/lib/docker`],
+    tmpfs: { '/run': '' },
+  };
+}
+
+/** A machine as the lab sees it, from its container's labels and published port; undefined for anything else. */
+export function machineFromContainer(container: {
+  labels: Record<string, string>;
+  state: string;
+  running: boolean;
+  ports: { containerPort: number; hostPort: number }[];
+}): Machine | undefined {
+  const name = container.labels[LABEL_MACHINE];
+  if (!name || container.labels[LABEL_ROLE] !== 'host') return undefined;
+  const port = container.ports.find((p) => p.containerPort === ENGINE_PORT)?.hostPort ?? 0;
+  return { name, port, state: container.state, running: container.running };
+}
