@@ -1,14 +1,10 @@
 import { Box, Text } from 'ink';
 import type { Topology, TopologyConsul, TopologyLb, TopologyServer } from '../../runtime/topology.js';
-import { padEnd, textWidth, truncate } from '../layout.js';
-import type { Theme, Tone } from '../theme.js';
+import { padEnd, textWidth } from '../layout.js';
+import type { Theme } from '../theme.js';
+import { dot, fit, icon, rowWidth, type Row, type Segment } from './segments.js';
 import { backendName, consulDots, nameList } from './TopologyPanel.js';
 
-interface Segment {
-  text: string;
-  tone?: Tone;
-}
-type Row = Segment[];
 
 /** Rows a row of server boxes takes: border, name, state, border. */
 const BOX_ROWS = 4;
@@ -286,36 +282,9 @@ function backendRowsOf(consul: TopologyConsul, running: string[], width: number,
   return out;
 }
 
-function icon(running: boolean, theme: Theme): Segment {
-  return running ? { text: '●', tone: theme.checkTone.pass } : { text: '✖', tone: theme.checkTone.fail };
-}
 
-/** A created, not yet started server (a deploy under way) is pending, not stopped. */
-function dot(server: TopologyServer, theme: Theme): Segment {
-  if (server.running) return { text: '●', tone: theme.checkTone.pass };
-  if (server.state === 'created' || server.state === 'restarting') return { text: theme.checkIcon.pending, tone: theme.checkTone.pending };
-  return { text: '✖', tone: theme.checkTone.fail };
-}
 
-const rowWidth = (row: Row): number => row.reduce((sum, segment) => sum + textWidth(segment.text), 0);
 
-/** Cuts a row to `width` columns, ending in "…" when it had to cut. */
-function fit(row: Row, width: number): Row {
-  if (rowWidth(row) <= width) return row;
-  const out: Row = [];
-  let left = width;
-  for (const segment of row) {
-    const size = textWidth(segment.text);
-    if (size < left) {
-      out.push(segment);
-      left -= size;
-      continue;
-    }
-    out.push({ ...segment, text: truncate(`${segment.text}…`, left) });
-    break;
-  }
-  return out;
-}
 
 /** Rows the board takes at this size: the stage view plans its layout with it. */
 export const boardRowCount = (topology: Topology, width: number, height: number, theme: Theme): number => boardRows(topology, width, height, theme).length;

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import type { Topology, TopologyBackend, TopologyConsul, TopologyLb, TopologyServer } from '../../runtime/topology.js';
-import { textWidth, truncate } from '../layout.js';
-import type { Theme, Tone } from '../theme.js';
+import { textWidth } from '../layout.js';
+import type { Theme } from '../theme.js';
+import { dot, fit, icon, rowWidth, type Row, type Segment } from './segments.js';
 
 /** Stages about these containers (stage 4 adds Consul to them): the panel shows there from the start, empty or not. */
 const TOPOLOGY_STAGES = new Set(['horizontal-scale', 'load-balancing', 'service-discovery']);
@@ -13,11 +14,6 @@ export function showsTopology(stageId: string, topology: Topology | undefined): 
   return topology !== undefined && TOPOLOGY_STAGES.has(stageId);
 }
 
-interface Segment {
-  text: string;
-  tone?: Tone;
-}
-type Row = Segment[];
 
 /** Beyond this many LBs, the last row sums up the rest, so the panel stays within 4 rows (6 with Consul). */
 const MAX_LB_ROWS = 3;
@@ -188,16 +184,7 @@ export function nameList(names: string[], room: number): string {
   return `${prefix}{${parts.map((part) => part![2]).join(',')}}`;
 }
 
-function icon(running: boolean, theme: Theme): Segment {
-  return running ? { text: '●', tone: theme.checkTone.pass } : { text: '✖', tone: theme.checkTone.fail };
-}
 
-/** A created, not yet started server (a deploy under way) is pending, not stopped. */
-function dot(server: TopologyServer, theme: Theme): Segment {
-  if (server.running) return { text: '●', tone: theme.checkTone.pass };
-  if (server.state === 'created' || server.state === 'restarting') return { text: theme.checkIcon.pending, tone: theme.checkTone.pending };
-  return { text: '✖', tone: theme.checkTone.fail };
-}
 
 /** Neighbouring dots of the same kind as one segment: fewer nodes for ink to draw. */
 function groupDots(servers: TopologyServer[], theme: Theme): Row {
@@ -211,26 +198,7 @@ function groupDots(servers: TopologyServer[], theme: Theme): Row {
   return row;
 }
 
-const rowWidth = (row: Row): number => row.reduce((sum, segment) => sum + textWidth(segment.text), 0);
 
-/** Cuts a row to `width` columns, ending in "…" when it had to cut. */
-function fit(row: Row, width: number): Row {
-  if (rowWidth(row) <= width) return row;
-  const out: Row = [];
-  let left = width;
-  for (const segment of row) {
-    const size = textWidth(segment.text);
-    if (size < left) {
-      out.push(segment);
-      left -= size;
-      continue;
-    }
-    // The row goes on past this segment, so it always ends in "…".
-    out.push({ ...segment, text: truncate(`${segment.text}…`, left) });
-    break;
-  }
-  return out;
-}
 
 const consulRowCount = (topology: Topology): number => (topology.consul ? 1 + (topology.lbs.some((lb) => lb.running) ? 1 : 0) : 0);
 
