@@ -1,7 +1,7 @@
-import { Box, Text } from 'ink';
 import type { Topology, TopologyConsul, TopologyLb, TopologyServer } from '../../runtime/topology.js';
 import { padEnd, textWidth } from '../layout.js';
 import type { Theme } from '../theme.js';
+import { SegmentRows } from './SegmentRows.js';
 import { dot, fit, icon, rowWidth, type Row, type Segment } from './segments.js';
 import { backendName, consulDots, nameList } from './TopologyPanel.js';
 
@@ -291,18 +291,5 @@ export const boardRowCount = (topology: Topology, width: number, height: number,
 
 /** The large live topology for a projector; fed by the same source as the TopologyPanel. */
 export function TopologyBoard({ topology, width, height, theme }: { topology: Topology; width: number; height: number; theme: Theme }) {
-  const rows = boardRows(topology, width, height, theme);
-  return (
-    <Box flexDirection="column" height={rows.length}>
-      {rows.map((row, index) => (
-        <Text key={index} wrap="truncate-end">
-          {row.map((segment, at) => (
-            <Text key={at} {...segment.tone}>
-              {segment.text}
-            </Text>
-          ))}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <SegmentRows rows={boardRows(topology, width, height, theme)} />;
 }

@@ -1,7 +1,7 @@
-import { Box, Text } from 'ink';
 import type { Topology, TopologyBackend, TopologyConsul, TopologyLb, TopologyServer } from '../../runtime/topology.js';
 import { textWidth } from '../layout.js';
 import type { Theme } from '../theme.js';
+import { SegmentRows } from './SegmentRows.js';
 import { dot, fit, icon, rowWidth, type Row, type Segment } from './segments.js';
 
 /** Stages about these containers (stage 4 adds Consul to them): the panel shows there from the start, empty or not. */
@@ -206,18 +206,5 @@ export const topologyRowCount = (topology: Topology): number => 1 + consulRowCou
 
 /** The lab's servers and load balancers (and Consul, in stage 4) as they are now, in at most six rows. */
 export function TopologyPanel({ topology, width, theme }: { topology: Topology; width: number; theme: Theme }) {
-  const rows = topologyRows(topology, width, theme);
-  return (
-    <Box flexDirection="column" height={rows.length}>
-      {rows.map((row, index) => (
-        <Text key={index} wrap="truncate-end">
-          {row.map((segment, at) => (
-            <Text key={at} {...segment.tone}>
-              {segment.text}
-            </Text>
-          ))}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <SegmentRows rows={topologyRows(topology, width, theme)} />;
 }
