@@ -16,6 +16,7 @@ import {
   pickPorts,
   volumeName,
   type Machine,
+  type PublishedPort,
 } from './spec.js';
 
 /** Every lab machine, found by label, sorted by name. */
@@ -38,20 +39,23 @@ export function findMachine(machines: Machine[], name: string): Machine {
 }
 
 /** The equivalent commands, printed before they run. */
-export function createCommands(name: string, port: number): string[] {
+export function createCommands({ name, port, publish }: PlannedMachine): string[] {
   return [
     ['docker volume create', ...labelArgs(machineLabels(name)), volumeName(name)].join(' '),
-    ['docker run -d', ...toDockerArgs(machineSpec(name, port))].join(' '),
+    ['docker run -d', ...toDockerArgs(machineSpec(name, port, publish))].join(' '),
   ];
 }
 
 export interface PlannedMachine {
   name: string;
   port: number;
+  /** Further ports of this machine published on 127.0.0.1. */
+  publish: PublishedPort[];
 }
 
-/** Refuses names in use (exit 2) and a missing image (exit 3); picks a free port for each. */
-export async function planCreate(docker: DockerClient, names: string[]): Promise<PlannedMachine[]> {
+/** Refuses names in use (exit 2), a missing image and taken ports (exit 3); picks a free engine port for each. */
+export async function planCreate(docker: DockerClient, names: string[], publish: PublishedPort[] = []): Promise<PlannedMachine[]> {
+  if (publish.length > 0 && names.length > 1) throw new UsageError('--publish gives one machine a port of this computer: create that machine on its own, without --count.');
   await docker.ping();
   const machines = await listMachines(docker);
   const volumes = await machineVolumes(docker);
@@ -67,21 +71,27 @@ export async function planCreate(docker: DockerClient, names: string[]): Promise
   if (!(await docker.inspectImage(MACHINE_IMAGE))) {
     throw new EnvironmentError(`The image ${MACHINE_IMAGE} is not in the engine.`, 'Build it with `lab images build --offline` (or `lab images load FILE`), then try again.');
   }
-  const used = machines.map((m) => m.port);
+  for (const { hostPort } of publish) {
+    const holder = machines.find((m) => m.published.some((p) => p.hostPort === hostPort));
+    if (holder || !(await isPortFree(hostPort))) {
+      throw new EnvironmentError(`Port ${hostPort} on 127.0.0.1 is taken${holder ? ` (machine "${holder.name}" publishes it)` : ''}.`, holder ? `Remove it first (\`lab machine rm ${holder.name}\`) or publish another port.` : 'Stop what listens there (`ss -ltnp`), or publish another port.');
+    }
+  }
+  const used = [...machines.map((m) => m.port), ...publish.map((p) => p.hostPort)];
   const window = used.length + names.length + 64;
   const free = new Set<number>();
   for (let port = 23750; port < 23750 + window; port += 1) if (await isPortFree(port)) free.add(port);
   const ports = pickPorts(used, names.length, (port) => free.has(port));
   if (ports.length < names.length) throw new EnvironmentError('No free port from 23750 up for a machine engine.', 'Remove machines you no longer need (`lab machine rm NAME`).');
-  return names.map((name, i) => ({ name, port: ports[i]! }));
+  return names.map((name, i) => ({ name, port: ports[i]!, publish }));
 }
 
 /** Creates the volume and container of each machine, then starts them. */
 export async function createMachines(docker: DockerClient, planned: PlannedMachine[]): Promise<void> {
   await docker.ensureNetwork(MACHINE_NETWORK, { [LABEL_MANAGED]: 'true', [LABEL_STAGE]: MACHINE_STAGE });
-  for (const { name, port } of planned) {
+  for (const { name, port, publish } of planned) {
     await docker.api.createVolume({ Name: volumeName(name), Labels: machineLabels(name) });
-    await docker.createContainer(machineSpec(name, port));
+    await docker.createContainer(machineSpec(name, port, publish));
     await docker.startContainer(containerName(name));
   }
 }

@@ -26,6 +26,10 @@ export interface Machine {
   port: number;
   state: string;
   running: boolean;
+  /** Its address on the lab network (what `docker-machine ip` prints); '' while stopped. */
+  ip: string;
+  /** Ports of the machine published on 127.0.0.1, besides the engine's. */
+  published: PublishedPort[];
 }
 
 export const dockerHostUrl = (machine: Pick<Machine, 'port'>): string => `tcp://127.0.0.1:${machine.port}`;
@@ -52,6 +56,26 @@ export function pickPorts(used: Iterable<number>, count: number, isFree: (port: 
   return ports;
 }
 
+/**
+ * A port of the machine published on this computer's 127.0.0.1 (`--publish 8585:80`). A
+ * VirtualBox machine has an address the host can reach; a lab machine is reached through these.
+ */
+export interface PublishedPort {
+  hostPort: number;
+  containerPort: number;
+}
+
+/** `HOSTPORT:PORT` (or `PORT` for the same number on both sides); a message for anything else. */
+export function parsePublish(text: string): PublishedPort | string {
+  const match = /^(?:(\d{1,5}):)?(\d{1,5})$/.exec(text.trim());
+  const hostPort = Number(match?.[1] ?? match?.[2]);
+  const containerPort = Number(match?.[2]);
+  const valid = (port: number): boolean => Number.isInteger(port) && port >= 1 && port <= 65535;
+  if (!match || !valid(hostPort) || !valid(containerPort)) return `"${text}" is not a port to publish: write HOSTPORT:PORT, e.g. 8585:80.`;
+  if (containerPort === ENGINE_PORT) return `Port ${ENGINE_PORT} is the machine's engine, published already.`;
+  return { hostPort, containerPort };
+}
+
 export function machineLabels(name: string): Record<string, string> {
   return { ...labLabels(MACHINE_STAGE, 'host'), [LABEL_MACHINE]: name };
 }
@@ -62,13 +86,14 @@ export function machineLabels(name: string): Record<string, string> {
  * cgroup tree writable (the inner engine makes its containers' cgroups there), /run in memory, and
  * the inner image store on the machine's own volume.
  */
-export function machineSpec(name: string, port: number): ContainerSpec {
+export function machineSpec(name: string, port: number, publish: PublishedPort[] = []): ContainerSpec {
   return {
     name: containerName(name),
     image: MACHINE_IMAGE,
+    hostname: name,
     labels: machineLabels(name),
     network: MACHINE_NETWORK,
-    ports: [{ containerPort: ENGINE_PORT, hostPort: port }],
+    ports: [{ containerPort: ENGINE_PORT, hostPort: port }, ...publish],
     capAdd: ['ALL'],
     capDrop: ['SYS_RESOURCE'],
     securityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
@@ -83,9 +108,11 @@ export function machineFromContainer(container: {
   state: string;
   running: boolean;
   ports: { containerPort: number; hostPort: number }[];
+  networks?: Record<string, string>;
 }): Machine | undefined {
   const name = container.labels[LABEL_MACHINE];
   if (!name || container.labels[LABEL_ROLE] !== 'host') return undefined;
   const port = container.ports.find((p) => p.containerPort === ENGINE_PORT)?.hostPort ?? 0;
-  return { name, port, state: container.state, running: container.running };
+  const published = container.ports.filter((p) => p.containerPort !== ENGINE_PORT).map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort }));
+  return { name, port, state: container.state, running: container.running, ip: container.networks?.[MACHINE_NETWORK] ?? '', published };
 }

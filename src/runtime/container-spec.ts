@@ -6,6 +6,8 @@ export interface ContainerSpec {
   image: string;
   labels: Record<string, string>;
   network?: string;
+  /** The container's host name (lab machines are named like docker-machine's hosts). */
+  hostname?: string;
   env?: Record<string, string>;
   /** Published on 127.0.0.1 only. */
   ports?: { containerPort: number; hostPort: number }[];
@@ -27,6 +29,7 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
   return {
     name: spec.name,
     Image: spec.image,
+    ...(spec.hostname ? { Hostname: spec.hostname } : {}),
     Labels: spec.labels,
     Env: Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
     ...(spec.command ? { Cmd: spec.command } : {}),
@@ -47,6 +50,7 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
 export function toDockerArgs(spec: ContainerSpec): string[] {
   return [
     '--name', spec.name,
+    ...(spec.hostname ? ['--hostname', spec.hostname] : []),
     ...(spec.network ? ['--network', spec.network] : []),
     ...(spec.ports ?? []).flatMap((p) => ['-p', `127.0.0.1:${p.hostPort}:${p.containerPort}`]),
     ...(spec.capAdd ?? []).map((cap) => `--cap-add=${cap}`),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
-import { resolveEndpoint, type Endpoint } from './endpoint.js';
+import { labEnvironment, resolveEndpoint, type Endpoint } from './endpoint.js';
 import { Writable } from 'node:stream';
 import { toCreateOptions, type ContainerSpec } from './container-spec.js';
 import { MANAGED_FILTER } from './labels.js';
@@ -83,7 +83,7 @@ export function engineUnreachable(endpoint: Endpoint, cause?: unknown): Environm
 }
 
 export function createDockerClient(env: NodeJS.ProcessEnv = process.env): DockerClient {
-  const endpoint = resolveEndpoint({ env, home: homedir(), readFile: readIfPresent });
+  const endpoint = resolveEndpoint({ env: labEnvironment(env), home: homedir(), readFile: readIfPresent });
   return new DockerodeClient(endpoint);
 }
 
@@ -263,10 +263,17 @@ class DockerodeClient implements DockerClient {
   }
 }
 
+/**
+ * docker-modem starts from DOCKER_HOST/DOCKER_CERT_PATH of the process environment and lays these
+ * options over them: every field is given (undefined where unused) so the endpoint the lab resolved
+ * is the one used, even while the shell points DOCKER_HOST at a lab machine.
+ */
 function dockerodeOptions(endpoint: Endpoint): Docker.DockerOptions {
-  if (endpoint.socketPath) return { socketPath: endpoint.socketPath, timeout: 30_000 };
+  const unset = { host: undefined, port: undefined, socketPath: undefined, ca: undefined, cert: undefined, key: undefined };
+  if (endpoint.socketPath) return { ...unset, socketPath: endpoint.socketPath, timeout: 30_000 };
   const tls = endpoint.tls;
   return {
+    ...unset,
     host: endpoint.hostname,
     port: endpoint.port,
     protocol: tls ? 'https' : 'http',

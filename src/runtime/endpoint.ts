@@ -24,6 +24,22 @@ export interface EndpointEnv {
 
 const DEFAULT_HOST = 'unix:///var/run/docker.sock';
 
+/** What `lab machine env` / `docker-machine env` export: they point `docker` at one machine. */
+const MACHINE_VARIABLES = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'] as const;
+
+/**
+ * The environment the lab itself works in. After `eval $(lab machine env web)` the learner's shell
+ * points `docker` at the machine (DOCKER_MACHINE_NAME says so); the lab keeps its own engine, where
+ * the machines themselves live, and its lesson steps start from there too (a step that addresses a
+ * machine runs `eval $(lab machine env …)` itself). `LAB_DOCKER_HOST` names the lab's engine outright.
+ */
+export function labEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const own = { ...env };
+  if (env.DOCKER_MACHINE_NAME || env.LAB_DOCKER_HOST) for (const name of MACHINE_VARIABLES) delete own[name];
+  if (env.LAB_DOCKER_HOST) own.DOCKER_HOST = env.LAB_DOCKER_HOST;
+  return own;
+}
+
 /**
  * DOCKER_HOST (with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, as `docker-machine env` exports) wins;
  * then DOCKER_CONTEXT or the current context of ~/.docker/config.json; then the default socket.

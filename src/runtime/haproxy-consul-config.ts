@@ -21,6 +21,8 @@ export interface DnsDiscoveryOptions {
   consulServers: string[];
   /** How many server-template slots (the most servers the backend can hold); default 20. */
   slots?: number;
+  /** The first comment line: which stage the file belongs to. */
+  heading?: string;
 }
 
 export const DEFAULT_SLOTS = 20;
@@ -45,11 +47,11 @@ export function renderDnsDiscoveryConfig(options: DnsDiscoveryOptions): string {
     return `    nameserver ${isAddress(host) ? `consul_${i + 1}` : host} ${host}:${port}`;
   });
   return [
-    "# HAProxy configuration of the lab's load balancer (stage 4, service-discovery: DNS mode).",
+    options.heading ?? "# HAProxy configuration of the lab's load balancer (stage 4, service-discovery: DNS mode).",
     '# No server is listed here: the backend has slots that HAProxy fills from Consul\'s DNS, where',
     `# ${SRV_RECORD} lists every passing instance of simple-service with its address and port.`,
     '# A server that starts or stops is followed within a second or two, with no edit and no reload.',
-    ...header('DNS'),
+    ...globalSection('DNS'),
     '# Consul answers DNS on port 8600. HAProxy sends each question to every nameserver and takes the',
     '# first good answer, so one Consul server gone changes nothing. The names are looked up once,',
     '# when HAProxy starts: a name that does not resolve then stops HAProxy from starting.',
@@ -91,7 +93,7 @@ export function renderWatchTemplateConfig(instances: ServiceInstance[]): string 
     '# instances of simple-service at start and after every change of the catalog; its handler,',
     `# ${WATCH_SCRIPT} render, rewrites the server lines below, checks the file with`,
     '# `haproxy -c`, and reloads HAProxy without dropping a connection (SIGUSR2 to the master).',
-    ...header('watch'),
+    ...globalSection('watch'),
     '# HAProxy\'s master (PID 1, `haproxy -W`) starts the watch, and starts it again after each reload',
     '# (the old one stops): the new watch reports the catalog at once, so no change is missed. It asks',
     '# the Consul agent sharing this container\'s network namespace (simple_haproxy_1_agent) on 127.0.0.1:8500.',
@@ -136,7 +138,7 @@ function sortKey(node: string): [string, number] {
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function header(mode: 'DNS' | 'watch'): string[] {
+export function globalSection(mode: 'DNS' | 'watch'): string[] {
   return [
     '',
     'global',

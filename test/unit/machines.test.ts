@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { toCreateOptions, toDockerArgs } from '../../src/runtime/container-spec.js';
 import { envCommand, envLines } from '../../src/machines/env.js';
 import { findMachine } from '../../src/machines/manage.js';
-import { machineFromContainer, machineNames, machineSpec, pickPorts, validateMachineName } from '../../src/machines/spec.js';
+import { machineFromContainer, machineNames, machineSpec, parsePublish, pickPorts, validateMachineName } from '../../src/machines/spec.js';
 
 const web = { name: 'web', port: 23750 };
 
@@ -76,7 +76,7 @@ describe('machineSpec', () => {
 
   it('is the docker-in-docker recipe that works on this kernel, as the exact docker run line', () => {
     expect(['docker run -d', ...toDockerArgs(spec)].join(' ')).toBe(
-      'docker run -d --name lab-machine-web --network simple-network -p 127.0.0.1:23751:2375' +
+      'docker run -d --name lab-machine-web --hostname web --network simple-network -p 127.0.0.1:23751:2375' +
         ' --cap-add=ALL --cap-drop=SYS_RESOURCE --security-opt seccomp=unconfined --security-opt apparmor=unconfined' +
         ' -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v lab-machine-web:/var/lib/docker --tmpfs /run' +
         ' --label dev.dockerlab.managed=true --label dev.dockerlab.stage=multi-host --label dev.dockerlab.role=host --label dev.dockerlab.machine=web' +
@@ -125,6 +125,11 @@ describe('ports, names and lookup', () => {
 
   it('accepts names that make valid container, volume and host names', () => {
     expect(validateMachineName('web-1')).toBeUndefined();
+    expect(parsePublish('8585:80')).toEqual({ hostPort: 8585, containerPort: 80 });
+    expect(parsePublish('8080')).toEqual({ hostPort: 8080, containerPort: 8080 });
+    expect(parsePublish('80:2375')).toMatch(/engine/);
+    expect(parsePublish('0.0.0.0:80:80')).toMatch(/HOSTPORT:PORT/);
+    expect(parsePublish('70000:80')).toMatch(/HOSTPORT:PORT/);
     expect(validateMachineName('Web')).toMatch(/not a machine name/);
     expect(validateMachineName('-x')).toMatch(/not a machine name/);
     expect(validateMachineName('a_b')).toMatch(/not a machine name/);
@@ -132,19 +137,22 @@ describe('ports, names and lookup', () => {
 
   it('reads a machine from its container labels and port, and nothing else', () => {
     const labels = { 'dev.dockerlab.managed': 'true', 'dev.dockerlab.role': 'host', 'dev.dockerlab.machine': 'web' };
-    expect(machineFromContainer({ labels, state: 'running', running: true, ports: [{ containerPort: 2375, hostPort: 23750 }] })).toEqual({
-      name: 'web',
-      port: 23750,
-      state: 'running',
-      running: true,
-    });
+    expect(
+      machineFromContainer({
+        labels,
+        state: 'running',
+        running: true,
+        ports: [{ containerPort: 2375, hostPort: 23750 }, { containerPort: 80, hostPort: 8585 }],
+        networks: { 'simple-network': '172.18.0.4' },
+      }),
+    ).toEqual({ name: 'web', port: 23750, state: 'running', running: true, ip: '172.18.0.4', published: [{ hostPort: 8585, containerPort: 80 }] });
     expect(machineFromContainer({ labels: { 'dev.dockerlab.role': 'host' }, state: 'running', running: true, ports: [] })).toBeUndefined();
   });
 
   it('an unknown machine is a usage error (exit 2) naming the existing ones', () => {
     const machines = [
-      { name: 'lb', port: 23751, state: 'running', running: true },
-      { name: 'web', port: 23750, state: 'running', running: true },
+      { name: 'lb', port: 23751, state: 'running', running: true, ip: '172.18.0.3', published: [] },
+      { name: 'web', port: 23750, state: 'running', running: true, ip: '172.18.0.2', published: [] },
     ];
     expect(findMachine(machines, 'web').port).toBe(23750);
     expect(() => findMachine(machines, 'db')).toThrow(expect.objectContaining({ exitCode: 2, next: 'Existing machines: lb, web.' }));
