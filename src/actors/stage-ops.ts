@@ -26,16 +26,17 @@ export interface StageOpsDeps {
 
 /** The effects a stage has, shared by the CLI commands and the TUI's actors. */
 export function createStageOps({ shell, docker, observe, feed, cwd }: StageOpsDeps) {
-  async function runCommand(command: string, signal?: AbortSignal): Promise<CommandResult> {
+  /** `stageId`: the stage the command belongs to, as LAB_STAGE (a `lab machine create` in it labels its machines so). */
+  async function runCommand(command: string, signal?: AbortSignal, stageId?: string): Promise<CommandResult> {
     feed.emit({ type: 'command.started', command });
-    const result = await shell.run(command, { cwd, signal, onOutput: (text) => feed.emit({ type: 'command.output', text }) });
+    const result = await shell.run(command, { cwd, signal, onOutput: (text) => feed.emit({ type: 'command.output', text }), ...(stageId ? { env: { LAB_STAGE: stageId } } : {}) });
     feed.emit({ type: 'command.exited', command, exitCode: result.exitCode, durationMs: result.durationMs, cancelled: result.cancelled });
     return result;
   }
 
-  async function runAll(commands: string[], signal?: AbortSignal): Promise<void> {
+  async function runAll(commands: string[], signal: AbortSignal | undefined, stageId: string): Promise<void> {
     for (const command of commands) {
-      const result = await runCommand(command, signal);
+      const result = await runCommand(command, signal, stageId);
       if (result.cancelled) return;
       if (result.exitCode !== 0) throw new StageCommandError(result);
     }
@@ -43,15 +44,15 @@ export function createStageOps({ shell, docker, observe, feed, cwd }: StageOpsDe
 
   return {
     runCommand,
-    prepare: (stage: Stage, signal?: AbortSignal) => runAll(stage.setup, signal),
+    prepare: (stage: Stage, signal?: AbortSignal) => runAll(stage.setup, signal, stage.id),
     /** What a learner would do: the setup, then the solution, in order. */
-    solve: (stage: Stage, signal?: AbortSignal) => runAll([...stage.setup, ...stage.solve], signal),
+    solve: (stage: Stage, signal?: AbortSignal) => runAll([...stage.setup, ...stage.solve], signal, stage.id),
     check: (stage: Stage, previousFailures: Record<string, number> = {}): Promise<StageReport> =>
       runStageChecks(stage, observe, (result, index) => feed.emit({ type: 'check.finished', index, result }), previousFailures),
     /** The stage's cleanup commands, then whatever still carries its stage label. */
     async reset(stage: Stage, signal?: AbortSignal): Promise<RemovedResources> {
       await docker.ping();
-      await runAll(stage.cleanup, signal);
+      await runAll(stage.cleanup, signal, stage.id);
       return docker.removeByLabel([MANAGED_FILTER, `${LABEL_STAGE}=${stage.id}`]);
     },
     /** Everything the lab made, by label only. */

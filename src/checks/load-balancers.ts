@@ -30,7 +30,7 @@ async function runningServers(docker: DockerClient): Promise<string[]> {
 }
 
 /** K requests, one after another, through 127.0.0.1:port: the order matters for round-robin. */
-async function sendRequests(http: HttpClient, port: number, count: number): Promise<Served[]> {
+export async function sendRequests(http: HttpClient, port: number, count: number): Promise<Served[]> {
   const served: Served[] = [];
   for (let i = 0; i < count; i += 1) {
     const answer = await http.request(`http://127.0.0.1:${port}/health`, { timeoutMs: 3_000 });

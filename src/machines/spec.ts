@@ -76,8 +76,17 @@ export function parsePublish(text: string): PublishedPort | string {
   return { hostPort, containerPort };
 }
 
-export function machineLabels(name: string): Record<string, string> {
-  return { ...labLabels(MACHINE_STAGE, 'host'), [LABEL_MACHINE]: name };
+/**
+ * The stage a machine belongs to, for `lab reset STAGE`: the one whose step created it (the lab runs
+ * steps with LAB_STAGE set), else multi-host, where machines are introduced.
+ */
+export function machineStage(env: NodeJS.ProcessEnv = process.env): string {
+  const stage = env.LAB_STAGE ?? '';
+  return /^[a-z][a-z0-9-]*$/.test(stage) ? stage : MACHINE_STAGE;
+}
+
+export function machineLabels(name: string, stage = machineStage()): Record<string, string> {
+  return { ...labLabels(stage, 'host'), [LABEL_MACHINE]: name };
 }
 
 /**

@@ -1,0 +1,68 @@
+import { listMachines } from '../machines/manage.js';
+import { containerName, dockerHostUrl, type Machine } from '../machines/spec.js';
+import { createDockerClient, type DockerClient } from '../runtime/docker.js';
+import { LABEL_ROLE } from '../runtime/labels.js';
+import { fail, type Judgement } from './types.js';
+
+/** A container on a lab machine's own engine, as the multi-host checks need it. */
+export interface InnerContainer {
+  name: string;
+  /** dev.dockerlab.role (images carry it), '' for a container the lab does not know. */
+  role: string;
+  running: boolean;
+  /** Published ports on the machine: container port → machine port. */
+  ports: { containerPort: number; hostPort: number }[];
+}
+
+/** One lab machine as seen from the lab's engine and, when it runs, from its own engine. */
+export interface MachineView {
+  name: string;
+  exists: boolean;
+  running: boolean;
+  state: string;
+  ip: string;
+  /** Its engine's port on 127.0.0.1 (0 when it publishes none). */
+  port: number;
+  /** Its containers, or why its engine could not be asked. */
+  containers: InnerContainer[] | { error: string };
+}
+
+/** The engine inside a lab machine (plain TCP on its 127.0.0.1 port). */
+export const machineEngine = (machine: Machine): DockerClient => createDockerClient({ DOCKER_HOST: dockerHostUrl(machine) });
+
+export async function observeMachines(docker: DockerClient, names: string[]): Promise<MachineView[]> {
+  const machines = await listMachines(docker);
+  return Promise.all(names.map((name) => observeMachine(machines, name)));
+}
+
+async function observeMachine(machines: Machine[], name: string): Promise<MachineView> {
+  const machine = machines.find((m) => m.name === name);
+  if (!machine) return { name, exists: false, running: false, state: 'missing', ip: '', port: 0, containers: [] };
+  const base = { name, exists: true, running: machine.running, state: machine.state, ip: machine.ip, port: machine.port };
+  if (!machine.running || !machine.port) return { ...base, containers: [] };
+  try {
+    const containers = await machineEngine(machine).listContainers([]);
+    return {
+      ...base,
+      containers: containers.map((c) => ({
+        name: c.name,
+        role: c.labels[LABEL_ROLE] ?? '',
+        running: c.running,
+        ports: c.ports.map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort })),
+      })),
+    };
+  } catch (error) {
+    return { ...base, containers: { error: (error as Error).message } };
+  }
+}
+
+/** The machine exists, runs, and its engine answered: otherwise the failure that says what to do. */
+export function judgeMachineUp(view: MachineView | undefined, name: string): Judgement | undefined {
+  if (!view || !view.exists) return fail(`There is no lab machine "${name}".`, `Create it: \`lab machine create ${name}\`.`);
+  if (!view.running) return fail(`The machine "${name}" is ${view.state}.`, `Start it again: \`docker start ${containerName(name)}\`.`);
+  if (!Array.isArray(view.containers)) return fail(`The engine of "${name}" did not answer: ${view.containers.error}.`, `\`docker logs ${containerName(name)}\` shows the engine's log.`);
+  return undefined;
+}
+
+/** The running containers of a machine the judge has found up. */
+export const runningOn = (view: MachineView): InnerContainer[] => (Array.isArray(view.containers) ? view.containers.filter((c) => c.running) : []);
