@@ -1,0 +1,76 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freshStateDir, runLab, type LabRun } from '../helpers/run-lab.js';
+
+const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const failedLines = (run: LabRun): string[] => run.stdout.split('\n').filter((line) => line.startsWith('✖'));
+
+async function checkUntil(env: Record<string, string>, code: number, deadlineMs = 60_000): Promise<LabRun> {
+  const started = Date.now();
+  for (;;) {
+    const run = await runLab(['check', 'multi-host'], env);
+    if (run.code === code || Date.now() - started > deadlineMs) return run;
+  }
+}
+
+/**
+ * Stage 5 on the real engine: three lab machines (docker-in-docker), images pulled from the lab's
+ * registry, Consul and HAProxy on their own machines. Fails before, passes after `lab solve`, fails
+ * while the web machine is stopped, and `lab reset multi-host` removes its machines only.
+ */
+describe('stage multi-host on a real engine', () => {
+  const env = { LAB_STATE_DIR: freshStateDir() };
+
+  beforeAll(async () => {
+    expect((await runLab(['reset', '--all'], env)).code).toBe(0);
+  });
+
+  afterAll(async () => {
+    await runLab(['reset', '--all'], env);
+  });
+
+  it('fails before the machines exist, saying which one to create', async () => {
+    const run = await runLab(['check', 'multi-host'], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('There is no lab machine "web".');
+    expect(run.stdout).toContain('lab machine create web');
+  }, 60_000);
+
+  it('passes after `lab solve`: one service kind per machine, Consul sees the web machine, requests cross hosts', async () => {
+    const started = Date.now();
+    const run = await runLab(['solve', 'multi-host'], env);
+    expect({ code: run.code, failed: failedLines(run) }).toEqual({ code: 0, failed: [] });
+    expect(run.stdout).toContain('One service kind per machine — web: 3 servers, lb: 1 lb, consul: 1 consul.');
+    expect(run.stdout).toMatch(/Consul on "consul" lists 3 passing instances at [\d.]+ \(the web machine\): ports 8081, 8082, 8083/);
+    expect(run.stdout).toContain('reached all 3 servers on "web": server_1, server_2, server_3');
+    // The images reached the machines through the registry, not from this engine.
+    expect(docker('exec', 'lab-machine-web', 'docker', 'images', '--format', '{{.Repository}}')).toContain('simple-registry:5000/simple-server');
+    process.stdout.write(`multi-host solve + check: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }, 240_000);
+
+  it('names the web machine while it is stopped, and passes again once it is back (restart policies)', async () => {
+    docker('stop', '-t', '2', 'lab-machine-web');
+    const run = await runLab(['check', 'multi-host'], env);
+    expect(run.code).toBe(1);
+    expect(failedLines(run)).toHaveLength(3);
+    expect(run.stdout).toContain('The machine "web" is exited.');
+    expect(run.stdout).toContain('docker start lab-machine-web');
+    docker('start', 'lab-machine-web');
+    expect((await checkUntil(env, 0)).code).toBe(0);
+  }, 180_000);
+
+  it('calls out a second service kind on a machine', async () => {
+    docker('exec', 'lab-machine-lb', 'docker', 'run', '-d', '--name', 'server_9', 'simple-registry:5000/simple-server');
+    const run = await runLab(['check', 'multi-host'], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('The machine "lb" runs server_9 (server) besides its lbs: one service kind per host.');
+    docker('exec', 'lab-machine-lb', 'docker', 'rm', '-f', 'server_9');
+  }, 60_000);
+
+  it('`lab reset multi-host` removes its machines and their volumes, and leaves the registry', async () => {
+    expect((await runLab(['reset', 'multi-host'], env)).code).toBe(0);
+    expect(docker('ps', '-a', '--filter', 'label=dev.dockerlab.machine', '--format', '{{.Names}}')).toBe('');
+    expect(docker('volume', 'ls', '-q', '--filter', 'label=dev.dockerlab.machine')).toBe('');
+    expect(docker('ps', '--filter', 'name=^simple-registry$', '--format', '{{.Names}}')).toBe('simple-registry');
+  }, 120_000);
+});
