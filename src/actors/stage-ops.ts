@@ -22,14 +22,16 @@ export interface StageOpsDeps {
   feed: ActivityFeed;
   /** Where commands run: the lab's folder, as if the learner typed them there. */
   cwd: string;
+  /** The lessons in use, passed on to the `lab` commands a step runs (LAB_LESSONS_DIR). */
+  lessonsDir?: string;
 }
 
 /** The effects a stage has, shared by the CLI commands and the TUI's actors. */
-export function createStageOps({ shell, docker, observe, feed, cwd }: StageOpsDeps) {
+export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir }: StageOpsDeps) {
   /** `stageId`: the stage the command belongs to, as LAB_STAGE (a `lab machine create` in it labels its machines so). */
   async function runCommand(command: string, signal?: AbortSignal, stageId?: string): Promise<CommandResult> {
     feed.emit({ type: 'command.started', command });
-    const result = await shell.run(command, { cwd, signal, onOutput: (text) => feed.emit({ type: 'command.output', text }), ...(stageId ? { env: { LAB_STAGE: stageId } } : {}) });
+    const result = await shell.run(command, { cwd, signal, onOutput: (text) => feed.emit({ type: 'command.output', text }), env: { ...(stageId ? { LAB_STAGE: stageId } : {}), ...(lessonsDir ? { LAB_LESSONS_DIR: lessonsDir } : {}) } });
     feed.emit({ type: 'command.exited', command, exitCode: result.exitCode, durationMs: result.durationMs, cancelled: result.cancelled });
     return result;
   }

@@ -7,8 +7,11 @@ import { containerLog } from './container-log.js';
 import { containerRunning } from './container-running.js';
 import { httpEndpoint } from './http-endpoint.js';
 import { lbRoundRobin, lbSpread } from './load-balancers.js';
+import { crossHostConsul, crossHostLb, machineRoles } from './multi-host.js';
+import { quizCheck } from './quiz.js';
 import { registryImage } from './registry-image.js';
 import { serversCheck } from './servers.js';
+import { swarmNodes, swarmRequests, swarmReschedule, swarmService } from './swarm.js';
 import type { CheckModule, CheckResult, Judgement, ObserveContext, StageReport } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,6 +27,14 @@ const MODULES: Record<CheckSpec['kind'], CheckModule<any, any>> = {
   'consul-catalog': consulCatalog,
   'lb-backends': lbBackends,
   'consul-drill': consulDrill,
+  'machine-roles': machineRoles,
+  'cross-host-lb': crossHostLb,
+  'cross-host-consul': crossHostConsul,
+  'swarm-nodes': swarmNodes,
+  'swarm-service': swarmService,
+  'swarm-requests': swarmRequests,
+  'swarm-reschedule': swarmReschedule,
+  quiz: quizCheck,
 };
 
 /** How long a settling check may keep looking, and how often. */

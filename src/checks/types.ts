@@ -1,5 +1,6 @@
 import type { CheckKind, CheckSpec } from '../lessons/schema.js';
 import type { DockerClient } from '../runtime/docker.js';
+import type { Progress } from '../progress/store.js';
 import type { HttpClient } from '../runtime/http.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
@@ -31,6 +32,8 @@ export interface StageReport {
 export interface ObserveContext {
   docker: DockerClient;
   http: HttpClient;
+  /** The learner's progress as saved now: what a quiz check reads its answers from. */
+  progress: () => Progress;
 }
 
 type SpecOf<K extends CheckKind> = Extract<CheckSpec, { kind: K }>;

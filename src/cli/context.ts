@@ -42,6 +42,7 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
   const docker = once(() => createDockerClient());
   const shell = once(() => createShell());
   const http = once(() => createHttpClient());
+  const store = once(() => createProgressStore());
   return {
     out: createOutput(),
     root: packageRoot,
@@ -49,9 +50,9 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
     docker,
     shell,
     http,
-    store: once(() => createProgressStore()),
+    store,
     feed,
-    ops: once(() => createStageOps({ shell: shell(), docker: docker(), observe: { docker: docker(), http: http() }, feed, cwd: packageRoot })),
+    ops: once(() => createStageOps({ shell: shell(), docker: docker(), observe: { docker: docker(), http: http(), progress: () => store().load().progress }, feed, cwd: packageRoot, lessonsDir: lessonsDir(options) })),
     signal,
   };
 }

@@ -8,7 +8,20 @@ import { checkCommand } from './commands/check.js';
 import { deployCommand, type DeployFlags } from './commands/deploy.js';
 import { doctorCommand } from './commands/doctor.js';
 import { imagesBuildCommand, imagesLoadCommand, imagesSaveCommand } from './commands/images.js';
-import { machineCreateCommand, machineEnvCommand, machineLsCommand, machineRmCommand, machineSshCommand, type MachineCreateFlags, type MachineEnvFlags } from './commands/machine.js';
+import {
+  machineCreateCommand,
+  machineEnvCommand,
+  machineIpCommand,
+  machineLsCommand,
+  machineProviderCommand,
+  machineRmCommand,
+  machineSshCommand,
+  PROVIDER_HELP,
+  type MachineCreateFlags,
+  type MachineEnvFlags,
+  type MachineProviderFlags,
+} from './commands/machine.js';
+import { quizCommand, type QuizFlags } from './commands/quiz.js';
 import { reportCommand } from './commands/report.js';
 import { resetCommand } from './commands/reset.js';
 import { solveCommand } from './commands/solve.js';
@@ -82,6 +95,12 @@ export function buildProgram(context: () => CommandContext, exit: (code: ExitCod
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--verbose', 'show every command and its output')
     .action((flags: TestFlags) => run((ctx) => testCommand(ctx, flags))());
+  program
+    .command('quiz <stage>')
+    .description("show a stage's quiz and your answers, or answer it: --answer ID=LETTER (repeatable); exit 0 all right, 1 one wrong")
+    .option('--answer <id=letter>', 'record an answer, e.g. --answer offer-who=b (repeatable)', (value: string, list: string[] = []) => [...list, value])
+    .option('--reset', "forget the stage's answers (before any --answer)")
+    .action((stage: string, flags: QuizFlags) => run((ctx) => quizCommand(ctx, stage, flags))());
   program.command('doctor').description('check the engine, images and ports the track needs').action(run((ctx) => doctorCommand(ctx)));
   program
     .command('report [stage]')
@@ -96,30 +115,56 @@ export function buildProgram(context: () => CommandContext, exit: (code: ExitCod
     .action((options: { offline?: boolean }) => run((ctx) => imagesBuildCommand(ctx, options))());
   images.command('save <file>').description('write every image the track needs into one tarball, with a manifest and checksums').action((file: string) => run((ctx) => imagesSaveCommand(ctx, file))());
   images.command('load <file>').description('verify a bundle from `lab images save`, then load it into the engine').action((file: string) => run((ctx) => imagesLoadCommand(ctx, file))());
-  const machine = program.command('machine').description('extra Docker hosts on this computer (docker-in-docker), addressed like docker-machine\'s').enablePositionalOptions();
+  const machine = program
+    .command('machine')
+    .description("extra Docker hosts, addressed like docker-machine's: the lab's own (docker-in-docker on this computer) or, with --provider docker-machine, docker-machine's")
+    .option('--provider <name>', PROVIDER_HELP)
+    .enablePositionalOptions();
+  // --provider works before the subcommand and after it; after wins.
+  const withProvider = <T extends MachineProviderFlags>(flags: T): T => ({ ...flags, provider: flags.provider ?? machine.opts<MachineProviderFlags>().provider });
   machine
     .command('create <name>')
     .description('create a machine (or NAME-1..N with --count) and wait until its engine answers')
     .option('--count <n>', 'create N machines named NAME-1..NAME-N')
-    .action((name: string, flags: MachineCreateFlags) => run((ctx) => machineCreateCommand(ctx, name, flags))());
-  machine.command('ls').description('list the machines: state, DOCKER_HOST URL, engine version').action(run((ctx) => machineLsCommand(ctx)));
+    .option('-p, --publish <port>', "publish a port of the machine on this computer's 127.0.0.1 (HOSTPORT:PORT; repeatable)", (value: string, list: string[] = []) => [...list, value])
+    .option('-d, --driver <driver>', 'with --provider docker-machine: the docker-machine driver (default: virtualbox, or $MACHINE_DRIVER)')
+    .option('--provider <name>', PROVIDER_HELP)
+    .action((name: string, flags: MachineCreateFlags) => run((ctx) => machineCreateCommand(ctx, name, withProvider(flags)))());
+  machine
+    .command('ip <name>')
+    .description("print the machine's IP address (a lab machine's on the lab network), as `docker-machine ip` does")
+    .option('--provider <name>', PROVIDER_HELP)
+    .action((name: string, flags: MachineProviderFlags) => run((ctx) => machineIpCommand(ctx, name, withProvider(flags)))());
+  machine
+    .command('ls')
+    .description('list the machines: state, DOCKER_HOST URL, engine version; then the provider in use')
+    .option('--provider <name>', PROVIDER_HELP)
+    .action((flags: MachineProviderFlags) => run((ctx) => machineLsCommand(ctx, withProvider(flags)))());
   machine
     .command('env [name]')
     .description('print the commands that point docker at a machine, as `docker-machine env` does: eval $(lab machine env NAME)')
     .option('--shell <shell>', 'bash (default), fish or powershell')
     .option('-u, --unset', 'print the commands that undo it')
-    .action((name: string | undefined, flags: MachineEnvFlags) => run((ctx) => machineEnvCommand(ctx, name, flags))());
+    .option('--provider <name>', PROVIDER_HELP)
+    .action((name: string | undefined, flags: MachineEnvFlags) => run((ctx) => machineEnvCommand(ctx, name, withProvider(flags)))());
   machine
     .command('ssh <name> [command...]')
-    .description('a shell (or COMMAND) on the machine: docker exec, since a machine is a container here')
+    .description('a shell (or COMMAND) on the machine: docker exec for a lab machine (a container here), docker-machine ssh for docker-machine\'s')
+    .option('--provider <name>', PROVIDER_HELP)
     .passThroughOptions()
     .allowUnknownOption()
-    .action((name: string, command: string[]) => run((ctx) => machineSshCommand(ctx, name, command))());
+    .action((name: string, command: string[], flags: MachineProviderFlags) => run((ctx) => machineSshCommand(ctx, name, command, withProvider(flags)))());
   machine
     .command('rm [names...]')
     .description("remove machines, each with its volume (by label), or every machine with --all")
-    .option('--all', 'remove every lab machine')
-    .action((names: string[], flags: { all?: boolean }) => run((ctx) => machineRmCommand(ctx, names, flags))());
+    .option('--all', 'remove every lab machine (with docker-machine: every one the lab created)')
+    .option('--provider <name>', PROVIDER_HELP)
+    .action((names: string[], flags: { all?: boolean } & MachineProviderFlags) => run((ctx) => machineRmCommand(ctx, names, withProvider(flags)))());
+  machine
+    .command('provider')
+    .description('say which provider `lab machine` uses and why, and whether docker-machine is installed')
+    .option('--provider <name>', PROVIDER_HELP)
+    .action((flags: MachineProviderFlags) => run((ctx) => machineProviderCommand(ctx, withProvider(flags)))());
   return program;
 }
 

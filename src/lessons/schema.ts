@@ -20,6 +20,44 @@ const checkBase = {
   delay: z.number().int().min(0).max(60_000).optional(),
 };
 
+/** Choices are answered by letter (a, b, c…): at most six, so one screen shows them all. */
+export const QUIZ_MAX_CHOICES = 6;
+
+/** One frame of a concept stage's walkthrough: a title and a short markdown body. */
+export const walkthroughFrameSchema = z.object({
+  title: z.string().min(1),
+  body: z.string().min(1),
+});
+
+export const quizChoiceSchema = z.object({
+  text: z.string().min(1),
+  correct: z.boolean().optional(),
+  /** Shown when this choice is picked: why it is wrong, or a short confirmation for the right one. */
+  why: z.string().min(1),
+});
+
+export const quizQuestionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a lowercase slug like "who-offers"'),
+    question: z.string().min(1),
+    choices: z.array(quizChoiceSchema).min(2, 'a question needs at least 2 choices').max(QUIZ_MAX_CHOICES, `a question has at most ${QUIZ_MAX_CHOICES} choices (a–f)`),
+  })
+  .superRefine((question, ctx) => {
+    const correct = question.choices.filter((choice) => choice.correct === true).length;
+    if (correct !== 1) ctx.addIssue({ code: 'custom', path: ['choices'], message: `needs exactly one choice with \`correct: true\`; it has ${correct}` });
+  });
+
+export const quizSchema = z
+  .array(quizQuestionSchema)
+  .min(1, 'a quiz needs at least one question')
+  .superRefine((questions, ctx) => {
+    const seen = new Set<string>();
+    for (const [index, { id }] of questions.entries()) {
+      if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `"${id}" is the id of an earlier question too` });
+      seen.add(id);
+    }
+  });
+
 export const checkSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('registry-image'),
@@ -107,6 +145,74 @@ export const checkSchema = z.discriminatedUnion('kind', [
     /** Milliseconds to converge after the removals (and to rejoin after). */
     deadline: z.number().int().min(1_000).max(120_000).default(15_000),
   }),
+  z.object({
+    kind: z.literal('machine-roles'),
+    ...checkBase,
+    /** Each lab machine and the one kind of service (the containers' dev.dockerlab.role) it runs. */
+    machines: z.array(z.object({ name: z.string().min(1), role: z.string().min(1) })).min(1),
+    /** Roles any machine may run besides its own: the node's Consul agent is infrastructure. */
+    allow: z.array(z.string().min(1)).default(['consul-agent']),
+  }),
+  z.object({
+    kind: z.literal('cross-host-lb'),
+    ...checkBase,
+    /** The LB machine, its port 80 published on 127.0.0.1:port. */
+    lb: z.string().default('lb'),
+    port: z.number().int().min(1).max(65535),
+    /** The machine whose running servers must all answer through the LB. */
+    web: z.string().default('web'),
+    perServer: z.number().int().min(1).max(20).default(3),
+  }),
+  z.object({
+    kind: z.literal('cross-host-consul'),
+    ...checkBase,
+    /** The Consul machine, its HTTP API (8500) published on 127.0.0.1:port. */
+    consul: z.string().default('consul'),
+    port: z.number().int().min(1).max(65535),
+    web: z.string().default('web'),
+  }),
+  z.object({
+    kind: z.literal('swarm-nodes'),
+    ...checkBase,
+    /** The lab machine whose engine is the Swarm manager the check asks. */
+    manager: z.string().default('manager'),
+    nodes: z.number().int().min(1).max(20).default(3),
+    managers: z.number().int().min(1).max(7).default(1),
+  }),
+  z.object({
+    kind: z.literal('swarm-service'),
+    ...checkBase,
+    manager: z.string().default('manager'),
+    service: z.string().default('simple-service'),
+    /** At least this many replicas wanted, and as many running. */
+    replicas: z.number().int().min(1).max(100).default(6),
+    /** Running tasks spread over at least this many nodes. */
+    spread: z.number().int().min(1).max(20).default(2),
+  }),
+  z.object({
+    kind: z.literal('swarm-requests'),
+    ...checkBase,
+    /** The manager machine's load balancer, published on 127.0.0.1:port. */
+    port: z.number().int().min(1).max(65535),
+    requests: z.number().int().min(1).max(200).default(18),
+    /** Distinct replicas that must answer. */
+    distinct: z.number().int().min(1).max(100).default(3),
+  }),
+  z.object({
+    kind: z.literal('swarm-reschedule'),
+    ...checkBase,
+    manager: z.string().default('manager'),
+    service: z.string().default('simple-service'),
+    /** Milliseconds from losing a worker machine to the replicas running again on the others. */
+    deadline: z.number().int().min(1_000).max(300_000).default(30_000),
+  }),
+  z.object({
+    kind: z.literal('quiz'),
+    ...checkBase,
+    /** The stage whose quiz this checks, and its questions: filled from the stage itself; a lesson leaves them out. */
+    stage: z.string().default(''),
+    questions: z.array(quizQuestionSchema).default([]),
+  }),
 ]);
 
 export const stageSchema = z.object({
@@ -119,9 +225,25 @@ export const stageSchema = z.object({
   cleanup: commandList,
   /** Ports the stage publishes on 127.0.0.1; checked free (or the lab's own) before setup and solve. */
   ports: z.array(z.number().int().min(1).max(65535)).default([]),
+  /** Concept stages: frames to step through (one Mesos offer cycle, say). */
+  walkthrough: z.array(walkthroughFrameSchema).min(1, 'a walkthrough needs at least one frame').optional(),
+  /** Concept stages: questions whose answers a `quiz` check proves (`lab quiz STAGE`). */
+  quiz: quizSchema.optional(),
   checks: z.array(checkSchema).min(1, 'a stage needs at least one check'),
-});
+})
+  .superRefine((stage, ctx) => {
+    for (const [index, check] of stage.checks.entries()) {
+      if (check.kind === 'quiz' && !stage.quiz) ctx.addIssue({ code: 'custom', path: ['checks', index, 'kind'], message: 'a quiz check needs the stage to have a `quiz`' });
+    }
+  })
+  // A quiz check proves this stage's quiz: it carries the stage's id and questions, so its judge needs nothing else.
+  .transform((stage) => ({
+    ...stage,
+    checks: stage.checks.map((check) => (check.kind === 'quiz' ? { ...check, stage: stage.id, questions: stage.quiz ?? [] } : check)),
+  }));
 
 export type CheckSpec = z.infer<typeof checkSchema>;
 export type CheckKind = CheckSpec['kind'];
 export type StageFile = z.infer<typeof stageSchema>;
+export type WalkthroughFrame = z.infer<typeof walkthroughFrameSchema>;
+export type QuizQuestion = z.infer<typeof quizQuestionSchema>;

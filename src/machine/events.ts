@@ -6,4 +6,6 @@ export type LabEvent =
   | { type: 'user.stop' }
   | { type: 'user.check' }
   | { type: 'user.solve' }
-  | { type: 'user.reset' };
+  | { type: 'user.reset' }
+  /** A quiz answer: the choice's index (0 = a) for the open stage's question. */
+  | { type: 'user.answer'; questionId: string; choice: number };

@@ -1,7 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { StageReport } from '../checks/types.js';
-import type { Progress } from '../progress/store.js';
-import { failuresOf, forgetStages, recordReport, recordStarted } from '../progress/record.js';
+import type { Progress, QuizRecord } from '../progress/store.js';
+import { adoptAnswers, failuresOf, forgetStages, recordAnswer, recordReport, recordStarted } from '../progress/record.js';
 import type { LabEvent } from './events.js';
 
 /** The part of a stage the machine needs: the graph, not the prose. */
@@ -29,6 +29,9 @@ export interface LabContext {
   problem?: string;
 }
 
+/** What solving tells the machine: for a stage with a quiz, the answers its solution saved (`lab quiz --answer` runs in a process of its own). */
+export type SolveOutput = { answers: QuizRecord } | void;
+
 export interface LabInput {
   stages: StageNode[];
   progress: Progress;
@@ -51,7 +54,7 @@ export const labMachine = setup({
     prepareStage: placeholder<{ stageId: string }, void>(),
     runStep: placeholder<{ stageId: string; index: number }, { exitCode: number; durationMs: number; cancelled: boolean }>(),
     runChecks: placeholder<{ stageId: string; previousFailures: Record<string, number> }, StageReport>(),
-    solveStage: placeholder<{ stageId: string }, void>(),
+    solveStage: placeholder<{ stageId: string }, SolveOutput>(),
     resetStage: placeholder<{ stageId: string }, void>(),
   },
   guards: {
@@ -68,6 +71,9 @@ export const labMachine = setup({
       return { current: stageId, progress: recordStarted(context.progress, stageId, now()), lastReport: undefined, lastStep: undefined, problem: undefined };
     }),
     closeStage: assign({ current: undefined, problem: undefined }),
+    recordAnswer: assign({
+      progress: ({ context, event }) => (event.type === 'user.answer' ? recordAnswer(context.progress, context.current!, event.questionId, event.choice, now()) : context.progress),
+    }),
     clearProblem: assign({ problem: undefined }),
   },
 }).createMachine({
@@ -101,6 +107,7 @@ export const labMachine = setup({
             'user.check': { target: 'checking', actions: 'clearProblem' },
             'user.solve': { target: 'solving', actions: 'clearProblem' },
             'user.reset': { target: 'resetting', actions: 'clearProblem' },
+            'user.answer': { actions: 'recordAnswer' },
           },
         },
         runningStep: {
@@ -124,7 +131,10 @@ export const labMachine = setup({
           invoke: {
             src: 'solveStage',
             input: ({ context }) => ({ stageId: context.current! }),
-            onDone: 'checking',
+            onDone: {
+              target: 'checking',
+              actions: assign({ progress: ({ context, event }) => (event.output ? adoptAnswers(context.progress, context.current!, event.output.answers, now()) : context.progress) }),
+            },
             onError: { target: 'reading', actions: assign({ problem: ({ event }) => `Solving the stage failed: ${messageOf(event.error)}` }) },
           },
           on: { 'user.stop': 'reading' },

@@ -1,5 +1,5 @@
 import type { StageReport } from '../checks/types.js';
-import type { Progress } from './store.js';
+import type { Progress, QuizRecord, StageProgress } from './store.js';
 
 /** Pure updates of progress; the machine's actions and the CLI commands share them. */
 export function recordStarted(progress: Progress, stageId: string, at: string): Progress {
@@ -22,6 +22,7 @@ export function recordReport(progress: Progress, report: StageReport): Progress 
         ...(report.passed ? { passedAt: at } : previous?.passedAt ? { passedAt: previous.passedAt } : {}),
         lastChecks: report.results.map(({ title, status, summary }) => ({ title, status, summary })),
         checkFailures: Object.fromEntries(report.results.map(({ title, status }) => [title, status === 'fail' ? (previous?.checkFailures?.[title] ?? 0) + 1 : 0])),
+        ...(previous?.quiz ? { quiz: previous.quiz } : {}),
       },
     },
   };
@@ -35,3 +36,37 @@ export function forgetStages(progress: Progress, stageIds: string[]): Progress {
 
 /** How often each check of a stage failed in a row, for escalating hints. */
 export const failuresOf = (progress: Progress, stageId: string): Record<string, number> => progress.stages[stageId]?.checkFailures ?? {};
+
+/** The stage's entry, made (as started) if the learner had not opened it yet. */
+const stageEntry = (progress: Progress, stageId: string, at: string): StageProgress => progress.stages[stageId] ?? { status: 'started', updatedAt: at, attempts: 0 };
+
+/**
+ * The learner's latest answer to a quiz question, by question id and choice index (0 = a), counting
+ * the tries. `lab quiz --answer` and the interface's quiz pane both record through this.
+ */
+export function recordAnswer(progress: Progress, stageId: string, questionId: string, choice: number, at: string): Progress {
+  const entry = stageEntry(progress, stageId, at);
+  const tries = (entry.quiz?.[questionId]?.tries ?? 0) + 1;
+  return { ...progress, stages: { ...progress.stages, [stageId]: { ...entry, updatedAt: at, quiz: { ...entry.quiz, [questionId]: { choice, tries, answeredAt: at } } } } };
+}
+
+/** `lab quiz STAGE --reset`: the stage's answers forgotten, the rest of its progress kept. */
+export function forgetAnswers(progress: Progress, stageId: string): Progress {
+  const entry = progress.stages[stageId];
+  if (!entry?.quiz) return progress;
+  const { quiz: _forgotten, ...rest } = entry;
+  return { ...progress, stages: { ...progress.stages, [stageId]: rest } };
+}
+
+/**
+ * Takes a stage's answers as saved by someone else (a solution's `lab quiz --answer` runs in its own
+ * process): the interface holds progress in memory, and would otherwise save over them.
+ */
+export function adoptAnswers(progress: Progress, stageId: string, quiz: QuizRecord, at: string): Progress {
+  if (Object.keys(quiz).length === 0) return forgetAnswers(progress, stageId);
+  if (JSON.stringify(progress.stages[stageId]?.quiz) === JSON.stringify(quiz)) return progress;
+  return { ...progress, stages: { ...progress.stages, [stageId]: { ...stageEntry(progress, stageId, at), quiz } } };
+}
+
+/** A stage's recorded quiz answers (none before the first). */
+export const answersOf = (progress: Progress, stageId: string): QuizRecord => progress.stages[stageId]?.quiz ?? {};

@@ -5,6 +5,13 @@ import { z } from 'zod';
 
 const checkSummarySchema = z.object({ title: z.string(), status: z.enum(['pass', 'warn', 'fail']), summary: z.string() });
 
+/** The learner's latest answer to one quiz question: which choice (0 = a), after how many answers in all. */
+const quizAnswerSchema = z.object({
+  choice: z.number().int().nonnegative(),
+  tries: z.number().int().min(1),
+  answeredAt: z.string(),
+});
+
 const stageProgressSchema = z.object({
   status: z.enum(['started', 'passed', 'failed']),
   updatedAt: z.string(),
@@ -13,6 +20,8 @@ const stageProgressSchema = z.object({
   lastChecks: z.array(checkSummarySchema).optional(),
   /** Failures in a row of each check, by title: picks the next, more specific hint. */
   checkFailures: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** Quiz answers by question id (absent in files from before quizzes, and until the first answer). */
+  quiz: z.record(z.string(), quizAnswerSchema).optional(),
 });
 
 /** Progress by stage id, never by position, so reordering lessons loses nothing. */
@@ -23,6 +32,9 @@ export const progressSchema = z.object({
 });
 
 export type StageProgress = z.infer<typeof stageProgressSchema>;
+export type QuizAnswer = z.infer<typeof quizAnswerSchema>;
+/** A stage's quiz answers, by question id. */
+export type QuizRecord = Record<string, QuizAnswer>;
 export type Progress = z.infer<typeof progressSchema>;
 
 export const emptyProgress = (): Progress => ({ version: 1, stages: {} });

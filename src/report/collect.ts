@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { arch, release, type } from 'node:os';
 import { join } from 'node:path';
 import { runCheck } from '../checks/run-checks.js';
+import type { ObserveContext } from '../checks/types.js';
 import { isLabError } from '../errors.js';
 import type { Stage } from '../lessons/types.js';
 import type { LoadedProgress } from '../progress/store.js';
@@ -52,7 +53,7 @@ export async function collectReport(stage: Stage, { docker, http, progress: load
     return { ...base, ...empty, checksSkipped: 'the Docker engine could not be reached.' };
   }
 
-  const { checks, lost } = await rerunChecks(stage, docker, http, onCheck);
+  const { checks, lost } = await rerunChecks(stage, { docker, http, progress: () => progress }, onCheck);
   if (lost !== undefined) engine.problem = `The Docker engine stopped answering while the checks ran${lost}.`;
   try {
     const found = await labContainers(docker);
@@ -67,12 +68,12 @@ export async function collectReport(stage: Stage, { docker, http, progress: load
 }
 
 /** Each check as `lab check` runs it, with the last facts it observed; stops if the engine goes (`lost` says why). */
-async function rerunChecks(stage: Stage, docker: DockerClient, http: HttpClient, onCheck: CollectDeps['onCheck']): Promise<{ checks: ReportCheck[]; lost?: string }> {
+async function rerunChecks(stage: Stage, context: ObserveContext, onCheck: CollectDeps['onCheck']): Promise<{ checks: ReportCheck[]; lost?: string }> {
   const checks: ReportCheck[] = [];
   for (const [index, spec] of stage.checks.entries()) {
     let facts: unknown;
     try {
-      const result = await runCheck(spec, { docker, http }, { onFacts: (seen) => (facts = seen) });
+      const result = await runCheck(spec, context, { onFacts: (seen) => (facts = seen) });
       const check: ReportCheck = {
         title: result.title,
         kind: result.kind,

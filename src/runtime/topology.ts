@@ -2,6 +2,7 @@ import { observeBackends, observeCatalog, observeQuorum } from '../checks/consul
 import { passingInstances, type ConsulMember, type HealthEntry, type LbBackend } from '../checks/consul-judges.js';
 import { parseHaproxyLog } from '../checks/haproxy-log.js';
 import { byIndex } from '../deploy/plan.js';
+import { LABEL_MACHINE } from '../machines/spec.js';
 import { consulServerName, MAX_CONSUL_SERVERS } from './consul-specs.js';
 import type { ContainerFacts, DockerClient } from './docker.js';
 import { createHttpClient, type HttpClient } from './http.js';
@@ -56,11 +57,19 @@ export interface TopologyConsul {
   stale?: boolean;
 }
 
+export interface TopologyMachine {
+  name: string;
+  state: string;
+  running: boolean;
+}
+
 /** The lab's containers as the live panel shows them: plain data, built from facts. */
 export interface Topology {
   servers: TopologyServer[];
   lbs: TopologyLb[];
   registry?: { running: boolean };
+  /** Lab machines (stages 5 and 6): docker-in-docker hosts, each its own engine. */
+  machines?: TopologyMachine[];
   /** Present only while lab Consul servers (simple_consul_N) exist. */
   consul?: TopologyConsul;
   updatedAt: number;
@@ -106,11 +115,16 @@ export function buildTopology(containers: ContainerFacts[], lbLogs: Record<strin
       return { name: c.name, state: c.state, running: c.running, ...(port ? { port } : {}), lastBackends: lastBackends(lbLogs[c.name] ?? []) };
     });
   const registries = containers.filter((c) => roleOf(c) === 'registry');
+  const machines = containers
+    .filter((c) => roleOf(c) === 'host' && c.labels[LABEL_MACHINE])
+    .map((c) => ({ name: c.labels[LABEL_MACHINE]!, state: c.state, running: c.running }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   const consulPart = consulServers(containers).length > 0 ? buildConsul(containers, consul) : undefined;
   return {
     servers,
     lbs,
     ...(registries.length > 0 ? { registry: { running: registries.some((c) => c.running) } } : {}),
+    ...(machines.length > 0 ? { machines } : {}),
     ...(consulPart ? { consul: consulPart } : {}),
     updatedAt: now,
   };

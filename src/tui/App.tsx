@@ -129,7 +129,8 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
     (event: LabEvent) => {
       setNotice(undefined);
       setInterruptHint(undefined);
-      if (event.type !== 'user.stop' && event.type !== 'user.back') startAction(log.current, event, now());
+      // Stopping, going back and answering a quiz question begin nothing: what the last action printed stays.
+      if (event.type !== 'user.stop' && event.type !== 'user.back' && event.type !== 'user.answer') startAction(log.current, event, now());
       actor.send(event);
     },
     [actor, now],

@@ -1,8 +1,10 @@
 import type { Key } from 'ink';
+import { QUIZ_MAX_CHOICES } from '../lessons/schema.js';
 import type { LabEvent } from '../machine/events.js';
 import type { Activity } from '../machine/selectors.js';
 
-export type Screen = 'list' | 'stage';
+/** The stage list, a stage, and a concept stage's walkthrough and quiz panes (opened from the stage). */
+export type Screen = 'list' | 'stage' | 'walkthrough' | 'quiz';
 
 /** What a key asks for: a lab event, or something only the interface does. */
 export type KeyAction =
@@ -19,9 +21,15 @@ export type KeyAction =
   | 'back'
   | 'quit'
   | 'interrupt'
-  | 'notes';
+  | 'notes'
+  | 'walkthrough'
+  | 'quiz'
+  | 'next'
+  | 'previous'
+  | 'choose'
+  | 'close';
 
-type KeyName = 'upArrow' | 'downArrow' | 'leftArrow' | 'pageUp' | 'pageDown' | 'return' | 'escape';
+type KeyName = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'return' | 'escape';
 
 /** One key: a named key (arrows, Enter, Esc…), a character, or Ctrl plus a character. */
 export type KeySpec = { key: KeyName } | { input: string; ctrl?: boolean };
@@ -37,6 +45,9 @@ export interface KeyBinding {
   help?: string;
 }
 
+/** The letters quiz choices go by: a, b, c… as many as a question may have choices. */
+export const QUIZ_LETTERS = 'abcdefghijklmnopqrstuvwxyz'.slice(0, QUIZ_MAX_CHOICES);
+
 const idle = (activity: Activity) => activity === 'browsing' || activity === 'reading';
 const stoppable = (activity: Activity) => activity === 'runningStep' || activity === 'solving';
 
@@ -49,6 +60,9 @@ export const keymap: readonly KeyBinding[] = [
   { action: 'down', keys: [{ key: 'downArrow' }, { input: 'j' }], screens: ['list', 'stage'] },
   { action: 'open', keys: [{ key: 'return' }], screens: ['list'], label: 'enter', help: 'open' },
   { action: 'run', keys: [{ key: 'return' }], screens: ['stage'], when: (a) => a === 'reading', label: 'enter', help: 'run' },
+  // Concept stages only: listed in the help of a stage that has a walkthrough or a quiz.
+  { action: 'walkthrough', keys: [{ input: 'w' }], screens: ['stage'], when: (a) => a === 'reading', label: 'w', help: 'walkthrough' },
+  { action: 'quiz', keys: [{ input: 'a' }], screens: ['stage'], when: (a) => a === 'reading', label: 'a', help: 'quiz' },
   { action: 'stop', keys: [{ input: 'x' }], screens: ['stage'], when: stoppable, label: 'x/^C', help: 'stop' },
   { action: 'check', keys: [{ input: 'c' }], screens: ['stage'], when: (a) => a === 'reading', label: 'c', help: 'check' },
   { action: 'solve', keys: [{ input: 's' }], screens: ['stage'], when: (a) => a === 'reading', label: 's', help: 'solve' },
@@ -59,6 +73,12 @@ export const keymap: readonly KeyBinding[] = [
   { action: 'pageUp', keys: [{ key: 'pageUp' }, { input: 'b' }], screens: ['stage'] },
   // Presenter mode only: the stage view lists it in its help when it has notes to show.
   { action: 'notes', keys: [{ input: 'n' }], screens: ['stage'] },
+  // The panes. The quiz pane lists its letters itself: a question has as many as it has choices.
+  { action: 'choose', keys: [...QUIZ_LETTERS].map((input) => ({ input })), screens: ['quiz'] },
+  { action: 'next', keys: [{ key: 'rightArrow' }, { key: 'return' }, { input: ' ' }], screens: ['walkthrough'], label: '←→', help: 'frame' },
+  { action: 'next', keys: [{ key: 'rightArrow' }], screens: ['quiz'], label: '←→', help: 'question' },
+  { action: 'previous', keys: [{ key: 'leftArrow' }], screens: ['walkthrough', 'quiz'] },
+  { action: 'close', keys: [{ key: 'escape' }], screens: ['walkthrough', 'quiz'], label: 'esc', help: 'back' },
 ];
 
 function matches(spec: KeySpec, input: string, key: Key): boolean {
@@ -90,10 +110,10 @@ export interface KeyHelpItem {
   help: string;
 }
 
-/** The key help line's items: the keys that do something on this screen now. */
-export function keyHelp(screen: Screen, activity: Activity): KeyHelpItem[] {
+/** The key help line's items: the keys that do something on this screen now (and, for this stage, `offers`). */
+export function keyHelp(screen: Screen, activity: Activity, offers: (action: KeyAction) => boolean = () => true): KeyHelpItem[] {
   return keymap
-    .filter((b) => b.label && b.help && b.screens.includes(screen) && (b.when?.(activity) ?? true))
+    .filter((b) => b.label && b.help && b.screens.includes(screen) && (b.when?.(activity) ?? true) && offers(b.action))
     .map((b) => ({ keys: b.label!, help: b.help! }));
 }
 

@@ -1,8 +1,11 @@
 import type { CheckResult } from '../checks/types.js';
+import type { QuizQuestion, WalkthroughFrame } from '../lessons/schema.js';
 import type { Lessons, Stage } from '../lessons/types.js';
 import type { LabEvent } from '../machine/events.js';
 import type { LabContext, StepRun } from '../machine/lab-machine.js';
 import { stageStatus, type Activity, type StageStatus } from '../machine/selectors.js';
+import { answersOf } from '../progress/record.js';
+import type { QuizRecord } from '../progress/store.js';
 
 /** A stage as the stage list shows it. */
 export interface StageListItem {
@@ -42,6 +45,10 @@ export interface StageViewModel {
   panel: 'none' | 'output' | 'checks';
   /** What the learner last asked for; none yet when the lab opened straight into the stage. */
   origin?: LabEvent['type'];
+  /** Concept stages: frames to step through. */
+  walkthrough?: WalkthroughFrame[];
+  /** Concept stages: the questions, and the learner's latest answers by question id. */
+  quiz?: { questions: QuizQuestion[]; answers: QuizRecord };
 }
 
 /** "finish single-host first", "finish a, b and c first". */
@@ -100,5 +107,7 @@ export function stageViewModel(
     ...(log.origin ? { origin: log.origin } : {}),
     ...(context.lastStep ? { lastStep: context.lastStep } : {}),
     ...(showsChecks && activity !== 'checking' && report ? { passed: report.passed } : {}),
+    ...(stage.walkthrough ? { walkthrough: stage.walkthrough } : {}),
+    ...(stage.quiz ? { quiz: { questions: stage.quiz, answers: answersOf(context.progress, stage.id) } } : {}),
   };
 }

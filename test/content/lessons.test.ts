@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { loadLessons } from '../../src/lessons/load.js';
+import { choiceOf, judgeQuiz, type RecordedAnswer } from '../../src/quiz/judge.js';
 import { packageRoot } from '../../src/runtime/paths.js';
+import { paneRows, quizLines, walkthroughLines } from '../../src/tui/concept-panes.js';
+import { createTheme } from '../../src/tui/theme.js';
 
 /** The course is data, and the data has a linter: every real lesson, every time. */
 const lessons = loadLessons(join(packageRoot, 'lessons'));
@@ -38,6 +41,10 @@ describe.each(lessons.stages.map((stage) => [stage.id, stage] as const))('lesson
 
   it('publishes only on 127.0.0.1 and declares the ports it publishes', () => {
     for (const command of everyCommand(stage)) {
+      // A lab machine publishes on this computer's 127.0.0.1 only; its port is declared like any other.
+      for (const match of command.matchAll(/lab machine create .*?--publish (\d+):\d+/g)) expect(stage.ports).toContain(Number(match[1]));
+      // After `eval "$(lab machine env NAME)"`, `-p` publishes on that machine, not on this computer.
+      if (/lab machine env/.test(command)) continue;
       for (const match of command.matchAll(/\s-p (\S*:\S+)/g)) {
         const [host, port] = match[1]!.split(':');
         expect(host).toBe('127.0.0.1');
@@ -48,5 +55,38 @@ describe.each(lessons.stages.map((stage) => [stage.id, stage] as const))('lesson
 
   it('gives every check a title that reads as a claim', () => {
     for (const check of stage.checks) expect(check.title.length).toBeGreaterThan(10);
+  });
+
+  it('fits each walkthrough frame and each quiz question, with its longest answer reason, into 80×24', () => {
+    const theme = createTheme(false);
+    const rows = paneRows(24);
+    for (const [index, frame] of (stage.walkthrough ?? []).entries()) {
+      expect([frame.title, walkthroughLines(stage.walkthrough!, index, 80, theme).length <= rows]).toEqual([frame.title, true]);
+    }
+    const quiz = stage.quiz ?? [];
+    for (const [index, question] of quiz.entries()) {
+      // The reason shown may be any of this question's choices, or the right answer to the question before.
+      for (const [from, shown] of quiz.entries()) {
+        for (const [choice, { correct }] of shown.choices.entries()) {
+          if (from !== index && !correct) continue;
+          const lines = quizLines(quiz, {}, { question: index, picked: { question: from, choice } }, 80, theme);
+          expect([question.id, from, choice, lines.length <= rows]).toEqual([question.id, from, choice, true]);
+        }
+      }
+    }
+  });
+
+  it('is solved by answering its quiz right, and its cleanup forgets the answers', () => {
+    if (!stage.checks.some((check) => check.kind === 'quiz')) return;
+    const answers: Record<string, RecordedAnswer> = {};
+    for (const command of stage.solve.filter((c) => c.startsWith(`lab quiz ${stage.id} `))) {
+      for (const [, id, letter] of command.matchAll(/--answer (\S+)=(\S+)/g)) {
+        const question = stage.quiz!.find((q) => q.id === id);
+        expect([id, question && choiceOf(question, letter!) !== undefined]).toEqual([id, true]);
+        answers[id!] = { choice: choiceOf(question!, letter!)! };
+      }
+    }
+    expect(judgeQuiz(stage.quiz!, answers)).toMatchObject({ wrong: [], unanswered: [], passed: true });
+    expect(stage.cleanup).toContain(`lab quiz ${stage.id} --reset`);
   });
 });

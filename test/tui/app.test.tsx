@@ -4,7 +4,7 @@ import { createActor, fromPromise } from 'xstate';
 import { createActivityFeed, type ActivityFeed } from '../../src/actors/activity.js';
 import type { CheckResult, StageReport } from '../../src/checks/types.js';
 import type { Lessons } from '../../src/lessons/types.js';
-import { labMachine } from '../../src/machine/lab-machine.js';
+import { labMachine, type SolveOutput } from '../../src/machine/lab-machine.js';
 import { emptyProgress, type Progress, type ProgressStore } from '../../src/progress/store.js';
 import { App } from '../../src/tui/App.js';
 import { keys, press, trackFixture, waitFor, waitForFrame } from './helpers.js';
@@ -49,7 +49,7 @@ function fakeActors(feed: ActivityFeed, runStep: (signal: AbortSignal) => Promis
       results.forEach((result, index) => feed.emit({ type: 'check.finished', index, result }));
       return { stageId: input.stageId, passed: false, results, finishedAt: '2026-01-02T00:00:00Z' };
     }),
-    solveStage: fromPromise<void, { stageId: string }>(async () => undefined),
+    solveStage: fromPromise<SolveOutput, { stageId: string }>(async () => undefined),
     resetStage: fromPromise<void, { stageId: string }>(async () => undefined),
   };
 }

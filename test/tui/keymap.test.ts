@@ -34,6 +34,30 @@ describe('the key table', () => {
     ]);
   });
 
+  it("opens a concept stage's walkthrough with w and its quiz with a, listed only where the stage has them", () => {
+    expect(actionFor('stage', 'reading', 'w', noKey)).toBe('walkthrough');
+    expect(actionFor('stage', 'reading', 'a', noKey)).toBe('quiz');
+    expect(actionFor('stage', 'checking', 'a', noKey)).toBeUndefined();
+    expect(keyHelp('stage', 'reading').map((item) => item.keys)).toEqual(expect.arrayContaining(['w', 'a']));
+    expect(keyHelp('stage', 'reading', (action) => action !== 'walkthrough' && action !== 'quiz').map((item) => item.keys)).not.toEqual(expect.arrayContaining(['w']));
+  });
+
+  it('gives the panes their own keys: letters answer in the quiz, arrows step, Esc closes', () => {
+    expect(actionFor('quiz', 'reading', 'c', noKey)).toBe('choose');
+    expect(actionFor('quiz', 'reading', 'f', noKey)).toBe('choose');
+    expect(actionFor('quiz', 'reading', 'g', noKey)).toBeUndefined();
+    expect(actionFor('quiz', 'reading', 'q', noKey)).toBeUndefined();
+    expect(actionFor('quiz', 'reading', '', { ...noKey, rightArrow: true })).toBe('next');
+    expect(actionFor('walkthrough', 'reading', '', { ...noKey, return: true })).toBe('next');
+    expect(actionFor('walkthrough', 'reading', '', { ...noKey, leftArrow: true })).toBe('previous');
+    expect(actionFor('walkthrough', 'reading', '', { ...noKey, escape: true })).toBe('close');
+    expect(actionFor('walkthrough', 'reading', 'c', noKey)).toBeUndefined();
+    expect(keyHelp('walkthrough', 'reading')).toEqual([
+      { keys: '←→', help: 'frame' },
+      { keys: 'esc', help: 'back' },
+    ]);
+  });
+
   it('turns actions into lab events', () => {
     expect(eventFor('run', { stepIndex: 2 })).toEqual({ type: 'user.runStep', index: 2 });
     expect(eventFor('open', { stageId: 'single-host' })).toEqual({ type: 'user.open', stageId: 'single-host' });

@@ -7,7 +7,7 @@ import { createActor, fromPromise } from 'xstate';
 import { createActivityFeed } from '../../src/actors/activity.js';
 import type { StageReport } from '../../src/checks/types.js';
 import type { Lessons } from '../../src/lessons/types.js';
-import { labMachine } from '../../src/machine/lab-machine.js';
+import { labMachine, type SolveOutput } from '../../src/machine/lab-machine.js';
 import { emptyProgress, type ProgressStore } from '../../src/progress/store.js';
 import type { Topology } from '../../src/runtime/topology.js';
 import { App } from '../../src/tui/App.js';
@@ -146,7 +146,7 @@ describe('the app with a topology source', () => {
       prepareStage: fromPromise<void, { stageId: string }>(done),
       runStep: fromPromise<{ exitCode: number; durationMs: number; cancelled: boolean }, { stageId: string; index: number }>(async () => ({ exitCode: 0, durationMs: 1, cancelled: false })),
       runChecks: fromPromise<StageReport, { stageId: string; previousFailures: Record<string, number> }>(async ({ input }) => ({ stageId: input.stageId, passed: true, results: [], finishedAt: '2026-01-02T00:00:00Z' })),
-      solveStage: fromPromise<void, { stageId: string }>(done),
+      solveStage: fromPromise<SolveOutput, { stageId: string }>(done),
       resetStage: fromPromise<void, { stageId: string }>(done),
     },
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import type { StageReport } from '../../src/checks/types.js';
-import { labMachine, type StageNode } from '../../src/machine/lab-machine.js';
+import { labMachine, type SolveOutput, type StageNode } from '../../src/machine/lab-machine.js';
 import { activityOf, overallProgress, stageStatus } from '../../src/machine/selectors.js';
 import { emptyProgress, type Progress } from '../../src/progress/store.js';
 
@@ -136,6 +136,40 @@ describe('the lab machine', () => {
     actor.send({ type: 'user.stop' });
     expect(actor.getSnapshot().context.lastStep).toEqual({ index: 0, cancelled: true });
     expect(aborted).toBe(true);
+  });
+});
+
+describe('quiz answers in the machine', () => {
+  const open = async (actor: ReturnType<typeof start>) => {
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+  };
+
+  it('records an answer in progress, counting the tries, and keeps it through a check', async () => {
+    const actor = start();
+    await open(actor);
+    actor.send({ type: 'user.answer', questionId: 'who-offers', choice: 0 });
+    actor.send({ type: 'user.answer', questionId: 'who-offers', choice: 2 });
+    expect(actor.getSnapshot().context.progress.stages['single-host']?.quiz?.['who-offers']).toMatchObject({ choice: 2, tries: 2 });
+    actor.send({ type: 'user.check' });
+    await waitFor(actor, (s) => s.context.lastReport !== undefined);
+    expect(actor.getSnapshot().context.progress.stages['single-host']).toMatchObject({ status: 'passed', quiz: { 'who-offers': { choice: 2, tries: 2 } } });
+  });
+
+  it('adopts the answers a solution saved in its own process before checking', async () => {
+    const saved = { 'who-offers': { choice: 1, tries: 1, answeredAt: 't' } };
+    const machine = labMachine.provide({
+      actors: {
+        prepareStage: fromPromise<void, { stageId: string }>(async () => undefined),
+        solveStage: fromPromise<SolveOutput, { stageId: string }>(async () => ({ answers: saved })),
+        runChecks: fromPromise(async ({ input }) => report(input.stageId, true)),
+      },
+    });
+    const actor = createActor(machine, { input: { stages, progress: emptyProgress() } }).start();
+    await open(actor);
+    actor.send({ type: 'user.solve' });
+    await waitFor(actor, (s) => s.context.lastReport !== undefined);
+    expect(actor.getSnapshot().context.progress.stages['single-host']?.quiz).toEqual(saved);
   });
 });
 

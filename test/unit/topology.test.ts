@@ -50,6 +50,21 @@ describe('buildTopology', () => {
     expect(buildTopology(facts, {}, 0).servers.map((s) => s.name)).toEqual(['server_1', 'server_2', 'server_9', 'server_10']);
   });
 
+  it('lists the lab machines by their machine label, stopped ones with their state, and shows them as the hosts row', async () => {
+    const machine = (name: string, running = true) => container(`lab-machine-${name}`, 'host', running, { labels: { 'dev.dockerlab.managed': 'true', 'dev.dockerlab.role': 'host', 'dev.dockerlab.machine': name } });
+    const topology = buildTopology([machine('worker-2', false), machine('manager'), machine('worker-1'), container('x', 'host')], {}, 0);
+    expect(topology.machines).toEqual([
+      { name: 'manager', state: 'running', running: true },
+      { name: 'worker-1', state: 'running', running: true },
+      { name: 'worker-2', state: 'exited', running: false },
+    ]);
+    expect(buildTopology([container('server_1', 'server')], {}, 0).machines).toBeUndefined();
+    const { topologyRows } = await import('../../src/tui/components/TopologyPanel.js');
+    const { createTheme } = await import('../../src/tui/theme.js');
+    const rows = topologyRows(topology, 80, createTheme(false)).map((row) => row.map((segment) => segment.text).join(''));
+    expect(rows).toEqual(['hosts manager ● worker-1 ● worker-2 ✖ exited  2/3 up']);
+  });
+
   it('keeps only role=server containers named like PREFIX_N as servers', () => {
     const facts = [container('server_1', 'server'), container('simple-server-test', 'server'), container('registry', 'registry'), container('server_2', undefined)];
     expect(buildTopology(facts, {}, 0).servers.map((s) => s.name)).toEqual(['server_1']);

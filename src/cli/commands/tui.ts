@@ -39,7 +39,7 @@ export async function tuiCommand(ctx: CommandContext, options: { open?: string; 
     import('../../tui/start-tui.js'),
     import('../../runtime/topology.js'),
   ]);
-  const machine = labMachine.provide({ actors: createActors(lessons, ctx.ops()) });
+  const machine = labMachine.provide({ actors: createActors(lessons, ctx.ops(), () => store.load().progress) });
   const stages = lessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
   const actor = createActor(machine, { input: { stages, progress, ...(open ? { open } : {}) } });
   const notes = [warning, engineProblem && `${engineProblem} Commands will fail until it answers; run \`lab doctor\`.`].filter(Boolean).join(' ');

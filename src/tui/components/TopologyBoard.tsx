@@ -3,7 +3,7 @@ import { padEnd, textWidth } from '../layout.js';
 import type { Theme } from '../theme.js';
 import { SegmentRows } from './SegmentRows.js';
 import { dot, fit, icon, rowWidth, type Row, type Segment } from './segments.js';
-import { backendName, consulDots, nameList } from './TopologyPanel.js';
+import { backendName, consulDots, machineRow, nameList } from './TopologyPanel.js';
 
 
 /** Rows a row of server boxes takes: border, name, state, border. */
@@ -28,7 +28,8 @@ export function boardRows(topology: Topology, width: number, height: number, the
     : [];
   const lbBlock = lbSection(topology, width, Math.max(0, height - 3 - consulBlock.length), theme);
   const serverRoom = Math.max(1, height - 1 - consulBlock.length - lbBlock.length);
-  return [headerRow(topology, width, theme), ...serverSection(topology, width, serverRoom, theme), ...consulBlock, ...lbBlock].slice(0, height);
+  const machines = topology.machines?.length ? [machineRow(topology, width, theme)] : [];
+  return [headerRow(topology, width, theme), ...machines, ...serverSection(topology, width, Math.max(1, serverRoom - machines.length), theme), ...consulBlock, ...lbBlock].slice(0, height);
 }
 
 /** The servers the load balancers sent their latest request to: the board marks them. */

@@ -5,7 +5,7 @@ import { SegmentRows } from './SegmentRows.js';
 import { dot, fit, icon, rowWidth, type Row, type Segment } from './segments.js';
 
 /** Stages about these containers (stage 4 adds Consul to them): the panel shows there from the start, empty or not. */
-const TOPOLOGY_STAGES = new Set(['horizontal-scale', 'load-balancing', 'service-discovery']);
+const TOPOLOGY_STAGES = new Set(['horizontal-scale', 'load-balancing', 'service-discovery', 'multi-host', 'orchestration']);
 
 /** Whether the app should follow the engine while this stage is open. */
 export const watchesTopology = (stageId: string): boolean => TOPOLOGY_STAGES.has(stageId);
@@ -22,12 +22,31 @@ const MAX_LB_ROWS = 3;
 export function topologyRows(topology: Topology, width: number, theme: Theme): Row[] {
   const lbs = topology.lbs.length > MAX_LB_ROWS ? topology.lbs.slice(0, MAX_LB_ROWS - 1) : topology.lbs;
   const rest = topology.lbs.slice(lbs.length);
+  const machines = topology.machines ?? [];
+  // With machines, the servers live inside them: this engine's server row shows only if some run here.
+  const showServers = machines.length === 0 || topology.servers.length > 0;
   return [
-    serverRow(topology, width, theme),
+    ...(machines.length > 0 ? [machineRow(topology, width, theme)] : []),
+    ...(showServers ? [serverRow(topology, width, theme)] : []),
     ...(topology.consul ? consulRows(topology.consul, topology.lbs, width, theme) : []),
     ...lbs.map((lb) => lbRow(lb, width, theme)),
     ...(rest.length > 0 ? [fit([{ text: `+ ${rest.length} more load balancers, ${rest.filter((lb) => lb.running).length} running`, tone: theme.tone.muted }], width)] : []),
   ];
+}
+
+/** `hosts  web ● lb ● consul ✖ exited`: the lab machines, each its own engine. */
+export function machineRow(topology: Topology, width: number, theme: Theme): Row {
+  const machines = topology.machines ?? [];
+  const running = machines.filter((m) => m.running).length;
+  return fit(
+    [
+      { text: 'hosts', tone: theme.tone.muted },
+      ...machines.flatMap((m): Segment[] => [{ text: ` ${m.name} ` }, icon(m.running, theme), ...(m.running ? [] : [{ text: ` ${m.state}`, tone: theme.checkTone.fail }])]),
+      { text: `  ${running}/${machines.length} up`, tone: theme.tone.muted },
+      ...(topology.registry ? [{ text: ' · registry ', tone: theme.tone.muted }, icon(topology.registry.running, theme)] : []),
+    ],
+    width,
+  );
 }
 
 /** Servers as a row of dots (● running, ✖ stopped), with how many run; then the registry. */

@@ -2,6 +2,7 @@ import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { renderMarkdown } from '../../lessons/render-markdown.js';
 import type { LabEvent } from '../../machine/events.js';
+import { letterRange } from '../../quiz/judge.js';
 import type { Topology } from '../../runtime/topology.js';
 import { ActivityPane, wantedActivityRows } from '../components/ActivityPane.js';
 import { KeyHelp } from '../components/KeyHelp.js';
@@ -9,7 +10,8 @@ import { Lines, type Line } from '../components/Lines.js';
 import { StepList } from '../components/StepList.js';
 import { boardRowCount, TopologyBoard } from '../components/TopologyBoard.js';
 import { showsTopology, topologyRowCount, TopologyPanel } from '../components/TopologyPanel.js';
-import { actionFor, eachKey, eventFor, keyHelp, type KeyAction } from '../keymap.js';
+import { moveQuestion, openQuiz, paneRows, pickAnswer, quizLines, walkthroughLines, type QuizPaneState } from '../concept-panes.js';
+import { actionFor, eachKey, eventFor, keyHelp, QUIZ_LETTERS, type KeyAction, type KeyHelpItem } from '../keymap.js';
 import { stageNumber, textWidth, truncate, wrap } from '../layout.js';
 import { statusLabel, type Theme } from '../theme.js';
 import { useTerminalSize } from '../use-terminal-size.js';
@@ -35,6 +37,11 @@ interface UiState {
   confirm?: Confirmable;
   /** Presenter mode: the notes show rather than the lesson. */
   notes?: boolean;
+  /** A concept stage's walkthrough or quiz, open over the lesson. */
+  pane?: 'walkthrough' | 'quiz';
+  /** The walkthrough's frame, kept when the pane closes. */
+  frame: number;
+  quiz: QuizPaneState;
 }
 
 const confirmText: Record<Confirmable, string> = {
@@ -49,7 +56,7 @@ const MIN_LESSON_ROWS = 3;
 export function StageView({ model, theme, onEvent, onQuit, topology, presenter }: StageViewProps) {
   const { rows, columns } = useTerminalSize();
   // Keys can arrive faster than frames: handlers read and write the ref, renders follow the state.
-  const [ui, setUi] = useState<UiState>(() => ({ selected: Math.min(model.lastStep?.index ?? 0, Math.max(0, model.steps.length - 1)), scroll: 0, notes: Boolean(presenter?.notes) }));
+  const [ui, setUi] = useState<UiState>(() => ({ selected: Math.min(model.lastStep?.index ?? 0, Math.max(0, model.steps.length - 1)), scroll: 0, notes: Boolean(presenter?.notes), frame: 0, quiz: { question: 0 } }));
   const latest = useRef(ui);
   const update = (change: Partial<UiState>) => {
     latest.current = { ...latest.current, ...change };
@@ -74,7 +81,30 @@ export function StageView({ model, theme, onEvent, onQuit, topology, presenter }
   const maxScroll = Math.max(0, lesson.length - layout.lessonRows);
   const top = Math.min(ui.scroll, maxScroll);
 
+  /** Keys while a walkthrough or quiz pane is open: they step, answer or close, and nothing else. */
+  const paneKey = (pane: NonNullable<UiState['pane']>, input: string, action: KeyAction | undefined): void => {
+    const { frame, quiz } = latest.current;
+    if (action === 'close') return update({ pane: undefined });
+    if (pane === 'walkthrough') {
+      const last = (model.walkthrough?.length ?? 1) - 1;
+      if (action === 'next') return update({ frame: Math.min(last, frame + 1) });
+      if (action === 'previous') return update({ frame: Math.max(0, frame - 1) });
+      return;
+    }
+    if (!model.quiz) return;
+    const { questions, answers } = model.quiz;
+    if (action === 'next' || action === 'previous') return update({ quiz: moveQuestion(quiz, questions.length, action === 'next' ? 1 : -1) });
+    const choice = QUIZ_LETTERS.indexOf(input);
+    const question = questions[quiz.question];
+    if (action !== 'choose' || !question || choice < 0 || choice >= question.choices.length) return;
+    // Recorded as `lab quiz --answer` records it; the machine keeps it in progress.
+    onEvent({ type: 'user.answer', questionId: question.id, choice });
+    update({ quiz: pickAnswer(quiz, questions, answers, choice) });
+  };
+
   useInput((chunk, pressed) => eachKey(chunk, pressed, (input, key) => {
+    const open = latest.current.pane;
+    if (open) return paneKey(open, input, actionFor(open, model.activity, input, key));
     const action = actionFor('stage', model.activity, input, key);
     const { selected: current, scroll, confirm: pending } = latest.current;
     const page = Math.max(1, layout.lessonRows - 1);
@@ -95,6 +125,10 @@ export function StageView({ model, theme, onEvent, onQuit, topology, presenter }
         return onEvent(eventFor(action, {})!);
       case 'notes':
         return presenter?.notes ? update({ notes: !latest.current.notes, scroll: 0 }) : undefined;
+      case 'walkthrough':
+        return model.walkthrough ? update({ pane: 'walkthrough' }) : undefined;
+      case 'quiz':
+        return model.quiz ? update({ pane: 'quiz', quiz: openQuiz(model.quiz.questions, model.quiz.answers) }) : undefined;
       case 'quit':
         return onQuit();
       case undefined:
@@ -106,6 +140,17 @@ export function StageView({ model, theme, onEvent, onQuit, topology, presenter }
       }
     }
   }));
+
+  const offers = (action: KeyAction) => (action === 'walkthrough' ? Boolean(model.walkthrough) : action === 'quiz' ? Boolean(model.quiz) : true);
+  if (ui.pane === 'walkthrough' && model.walkthrough) {
+    const frame = Math.min(ui.frame, model.walkthrough.length - 1);
+    return <Pane model={model} lines={walkthroughLines(model.walkthrough, frame, columns, theme)} help={keyHelp('walkthrough', model.activity)} rows={rows} columns={columns} theme={theme} />;
+  }
+  if (ui.pane === 'quiz' && model.quiz) {
+    const { questions, answers } = model.quiz;
+    const help = [{ keys: letterRange(questions[ui.quiz.question]!), help: 'answer' }, ...keyHelp('quiz', model.activity)];
+    return <Pane model={model} lines={quizLines(questions, answers, ui.quiz, columns, theme)} help={help} rows={rows} columns={columns} theme={theme} />;
+  }
 
   return (
     <Box flexDirection="column" height={rows - 1} width={columns}>
@@ -134,7 +179,22 @@ export function StageView({ model, theme, onEvent, onQuit, topology, presenter }
       )}
       <ActivityPane model={model} rows={layout.activityRows} width={columns} theme={theme} />
       <Lines lines={layout.messages} />
-      <KeyHelp items={[...(presenter?.notes ? [{ keys: 'n', help: notes ? 'lesson' : 'notes' }] : []), ...keyHelp('stage', model.activity)]} width={columns} theme={theme} />
+      <KeyHelp items={[...(presenter?.notes ? [{ keys: 'n', help: notes ? 'lesson' : 'notes' }] : []), ...keyHelp('stage', model.activity, offers)]} width={columns} theme={theme} />
+    </Box>
+  );
+}
+
+/** A walkthrough or quiz over the whole stage view: header, the pane's lines (cut to fit, and saying so), its keys. */
+function Pane({ model, lines, help, rows, columns, theme }: { model: StageViewModel; lines: Line[]; help: KeyHelpItem[]; rows: number; columns: number; theme: Theme }) {
+  const height = paneRows(rows);
+  const shown = lines.length <= height ? lines : [...lines.slice(0, height - 1), { text: '… (a taller terminal shows the rest)', tone: theme.tone.muted }];
+  return (
+    <Box flexDirection="column" height={rows - 1} width={columns}>
+      <Header model={model} width={columns} theme={theme} />
+      <Box flexDirection="column" height={height} overflow="hidden">
+        <Lines lines={shown} />
+      </Box>
+      <KeyHelp items={help} width={columns} theme={theme} />
     </Box>
   );
 }

@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freshStateDir, runLab, type LabRun } from '../helpers/run-lab.js';
+
+const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+/** The docker CLI against the manager machine's engine. */
+const onManager = (...args: string[]): string => docker('exec', 'lab-machine-manager', 'docker', ...args);
+const failedLines = (run: LabRun): string[] => run.stdout.split('\n').filter((line) => line.startsWith('✖'));
+
+/**
+ * Stage 6 on the real engine: the Mesos quiz and a real Docker Swarm across three lab machines.
+ * Fails before, passes after `lab solve` (the drill kills a worker machine and times the
+ * rescheduling), fails after sabotage (a drained node, the service scaled to 0), and
+ * `lab reset orchestration` removes its machines only.
+ */
+describe('stage orchestration on a real engine', () => {
+  const env = { LAB_STATE_DIR: freshStateDir() };
+
+  beforeAll(async () => {
+    expect((await runLab(['reset', '--all'], env)).code).toBe(0);
+  });
+
+  afterAll(async () => {
+    await runLab(['reset', '--all'], env);
+  });
+
+  it('fails before: the quiz is unanswered and there is no manager machine', async () => {
+    const run = await runLab(['check', 'orchestration'], env);
+    expect(run.code).toBe(1);
+    expect(failedLines(run)).toHaveLength(5);
+    expect(run.stdout).toContain('There is no lab machine "manager".');
+  }, 60_000);
+
+  it('passes after `lab solve`: 3 nodes, 6 replicas spread, requests reach several, the drill reschedules in time', async () => {
+    const started = Date.now();
+    const run = await runLab(['solve', 'orchestration'], env);
+    expect({ code: run.code, failed: failedLines(run) }).toEqual({ code: 0, failed: [] });
+    expect(run.stdout).toContain('3 nodes ready and active: manager (leader), worker-1, worker-2.');
+    expect(run.stdout).toMatch(/6\/6 replicas of simple-service running on manager \(\d\), worker-1 \(\d\), worker-2 \(\d\)/);
+    expect(run.stdout).toMatch(/reached [3-6] replicas: simple-service\.\d/);
+    const drill = /(worker-\d) lost with (\d) tasks?: marked down after ([\d.]+) s, all 6 replicas running on the others after ([\d.]+) s\. worker-\d was started again and rejoined in ([\d.]+) s/.exec(run.stdout);
+    expect(drill).not.toBeNull();
+    process.stdout.write(`orchestration solve + check: ${((Date.now() - started) / 1000).toFixed(1)} s; drill: ${drill![0]}\n`);
+  }, 300_000);
+
+  it('fails after sabotage: a drained node and the service scaled to 0', async () => {
+    onManager('node', 'update', '--availability', 'drain', 'worker-1');
+    onManager('service', 'scale', '--detach', 'simple-service=0');
+    const run = await runLab(['check', 'orchestration'], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('worker-1 (availability drain): Swarm schedules no task there.');
+    expect(run.stdout).toContain('simple-service wants 0 replicas; the stage wants at least 6.');
+    expect(run.stdout).toContain('docker service scale simple-service=6');
+    onManager('node', 'update', '--availability', 'active', 'worker-1');
+    onManager('service', 'scale', '--detach', 'simple-service=6');
+  }, 120_000);
+
+  it('`lab reset orchestration` removes its own machines and volumes, and no other machine', async () => {
+    // A machine of stage 5 (made as its step would make it) must survive.
+    expect((await runLab(['machine', 'create', 'web'], { ...env, LAB_STAGE: 'multi-host' })).code).toBe(0);
+    expect((await runLab(['reset', 'orchestration'], env)).code).toBe(0);
+    expect(docker('ps', '-a', '--filter', 'label=dev.dockerlab.machine', '--format', '{{.Names}}')).toBe('lab-machine-web');
+    expect(docker('volume', 'ls', '-q', '--filter', 'label=dev.dockerlab.machine')).toBe('lab-machine-web');
+  }, 120_000);
+});
