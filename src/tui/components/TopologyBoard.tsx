@@ -28,8 +28,10 @@ export function boardRows(topology: Topology, width: number, height: number, the
     : [];
   const lbBlock = lbSection(topology, width, Math.max(0, height - 3 - consulBlock.length), theme);
   const serverRoom = Math.max(1, height - 1 - consulBlock.length - lbBlock.length);
-  const machines = topology.machines?.length ? [machineRow(topology, width, theme)] : [];
-  return [headerRow(topology, width, theme), ...machines, ...serverSection(topology, width, Math.max(1, serverRoom - machines.length), theme), ...consulBlock, ...lbBlock].slice(0, height);
+  const machines = topology.machines ? [machineRow(topology, width, theme)] : [];
+  // In the machine stages the servers run inside the machines: no "no servers yet" advice here.
+  const servers = topology.machines && topology.servers.length === 0 ? [] : serverSection(topology, width, Math.max(1, serverRoom - machines.length), theme);
+  return [headerRow(topology, width, theme), ...machines, ...servers, ...consulBlock, ...lbBlock].slice(0, height);
 }
 
 /** The servers the load balancers sent their latest request to: the board marks them. */

@@ -14,6 +14,16 @@ export function showsTopology(stageId: string, topology: Topology | undefined): 
   return topology !== undefined && TOPOLOGY_STAGES.has(stageId);
 }
 
+/** Stages whose services run inside lab machines: what this engine runs besides them is an earlier stage's. */
+const MACHINE_STAGES = new Set(['multi-host', 'orchestration']);
+
+/** What the panel shows for this stage: in the machine stages, the hosts (and the registry) only. */
+export function stageTopology(stageId: string, topology: Topology): Topology {
+  if (!MACHINE_STAGES.has(stageId)) return topology;
+  const { consul: _consul, ...rest } = topology;
+  return { ...rest, servers: [], lbs: [], machines: topology.machines ?? [] };
+}
+
 
 /** Beyond this many LBs, the last row sums up the rest, so the panel stays within 4 rows (6 with Consul). */
 const MAX_LB_ROWS = 3;
@@ -22,12 +32,9 @@ const MAX_LB_ROWS = 3;
 export function topologyRows(topology: Topology, width: number, theme: Theme): Row[] {
   const lbs = topology.lbs.length > MAX_LB_ROWS ? topology.lbs.slice(0, MAX_LB_ROWS - 1) : topology.lbs;
   const rest = topology.lbs.slice(lbs.length);
-  const machines = topology.machines ?? [];
-  // With machines, the servers live inside them: this engine's server row shows only if some run here.
-  const showServers = machines.length === 0 || topology.servers.length > 0;
   return [
-    ...(machines.length > 0 ? [machineRow(topology, width, theme)] : []),
-    ...(showServers ? [serverRow(topology, width, theme)] : []),
+    ...(topology.machines ? [machineRow(topology, width, theme)] : []),
+    ...(showsServerRow(topology) ? [serverRow(topology, width, theme)] : []),
     ...(topology.consul ? consulRows(topology.consul, topology.lbs, width, theme) : []),
     ...lbs.map((lb) => lbRow(lb, width, theme)),
     ...(rest.length > 0 ? [fit([{ text: `+ ${rest.length} more load balancers, ${rest.filter((lb) => lb.running).length} running`, tone: theme.tone.muted }], width)] : []),
@@ -38,6 +45,7 @@ export function topologyRows(topology: Topology, width: number, theme: Theme): R
 export function machineRow(topology: Topology, width: number, theme: Theme): Row {
   const machines = topology.machines ?? [];
   const running = machines.filter((m) => m.running).length;
+  if (machines.length === 0) return fit([{ text: 'hosts none yet: `lab machine create NAME` makes one', tone: theme.tone.muted }], width);
   return fit(
     [
       { text: 'hosts', tone: theme.tone.muted },
@@ -221,7 +229,11 @@ function groupDots(servers: TopologyServer[], theme: Theme): Row {
 
 const consulRowCount = (topology: Topology): number => (topology.consul ? 1 + (topology.lbs.some((lb) => lb.running) ? 1 : 0) : 0);
 
-export const topologyRowCount = (topology: Topology): number => 1 + consulRowCount(topology) + Math.min(topology.lbs.length, MAX_LB_ROWS);
+/** With machines, the servers live inside them: this engine's server row shows only if some run here. */
+const showsServerRow = (topology: Topology): boolean => topology.machines === undefined || topology.servers.length > 0;
+
+export const topologyRowCount = (topology: Topology): number =>
+  (topology.machines ? 1 : 0) + (showsServerRow(topology) ? 1 : 0) + consulRowCount(topology) + Math.min(topology.lbs.length, MAX_LB_ROWS);
 
 /** The lab's servers and load balancers (and Consul, in stage 4) as they are now, in at most six rows. */
 export function TopologyPanel({ topology, width, theme }: { topology: Topology; width: number; theme: Theme }) {

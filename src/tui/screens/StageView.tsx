@@ -9,7 +9,7 @@ import { KeyHelp } from '../components/KeyHelp.js';
 import { Lines, type Line } from '../components/Lines.js';
 import { StepList } from '../components/StepList.js';
 import { boardRowCount, TopologyBoard } from '../components/TopologyBoard.js';
-import { showsTopology, topologyRowCount, TopologyPanel } from '../components/TopologyPanel.js';
+import { showsTopology, stageTopology, topologyRowCount, TopologyPanel } from '../components/TopologyPanel.js';
 import { moveQuestion, openQuiz, paneRows, pickAnswer, quizLines, walkthroughLines, type QuizPaneState } from '../concept-panes.js';
 import { actionFor, eachKey, eventFor, keyHelp, QUIZ_LETTERS, type KeyAction, type KeyHelpItem } from '../keymap.js';
 import { stageNumber, textWidth, truncate, wrap } from '../layout.js';
@@ -75,7 +75,7 @@ export function StageView({ model, theme, onEvent, onQuit, topology, presenter }
     }
   }, [model.lastStep, model.steps.length]);
 
-  const panel = presenter || showsTopology(model.id, topology) ? topology : undefined;
+  const panel = (presenter || showsTopology(model.id, topology)) && topology ? stageTopology(model.id, topology) : undefined;
   const wantedTopologyRows = panel ? (presenter ? boardRowCount(panel, columns, Math.floor((rows - 1) / 2), theme) : topologyRowCount(panel)) : 0;
   const layout = planLayout(model, rows, columns, confirm, theme, wantedTopologyRows);
   const maxScroll = Math.max(0, lesson.length - layout.lessonRows);
