@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LS_AS_LAB_PRINTS } from '../helpers/docker-machine.js';
 import { runLab } from '../helpers/run-lab.js';
 
 // The built `lab` with the docker-machine provider, against test/fixtures/docker-machine/bin/docker-machine:
@@ -14,15 +15,7 @@ const recorded = (file: string): string => readFileSync(join(FIXTURES, file), 'u
 const NO_ENGINE = { DOCKER_HOST: 'tcp://127.0.0.1:9', LAB_DOCKER_HOST: 'tcp://127.0.0.1:9', DOCKER_MACHINE_NAME: undefined };
 const clean = { ...NO_ENGINE, LAB_MACHINE_PROVIDER: undefined, PATH };
 
-const TABLE = [
-  'NAME   ACTIVE   DRIVER       STATE     URL                         DOCKER   ERRORS',
-  'dev    -        virtualbox   Stopped',
-  'foo0   -        virtualbox   Running   tcp://192.168.99.105:2376   v1.9.1',
-  'foo1   -        virtualbox   Running   tcp://192.168.99.106:2376   v1.9.1',
-  'foo2   *        virtualbox   Running   tcp://192.168.99.107:2376   v1.9.1',
-  `provider: docker-machine (the docker-machine CLI at ${join(BIN, 'docker-machine')}: a VM or cloud host per machine, made by its driver)`,
-  '',
-].join('\n');
+const TABLE = [...LS_AS_LAB_PRINTS, ''].join('\n');
 
 beforeAll(() => {
   if (!existsSync(join(process.cwd(), 'dist', 'cli', 'main.js'))) throw new Error('Build the lab first: npm run build');

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { loadLessons } from '../../src/lessons/load.js';
 import { packageRoot } from '../../src/runtime/paths.js';
 import { createShell } from '../../src/runtime/shell.js';
-import { freshStateDir, runLab } from '../helpers/run-lab.js';
+import { freshStateDir, ownsTheLab, runLab } from '../helpers/run-lab.js';
 
 /**
  * The steps a learner runs in the UI, exactly as the lesson shows them, in order, must leave the
@@ -19,13 +19,7 @@ describe.each([['multi-host'], ['orchestration']])('the steps of %s, run in orde
     expect({ command, exitCode: result.exitCode, output: result.exitCode === 0 ? '' : output.slice(-1500) }).toEqual({ command, exitCode: 0, output: '' });
   };
 
-  beforeAll(async () => {
-    expect((await runLab(['reset', '--all'], env)).code).toBe(0);
-  });
-
-  afterAll(async () => {
-    await runLab(['reset', '--all'], env);
-  });
+  ownsTheLab(env);
 
   it('passes its checks after its setup and its steps', async () => {
     for (const command of stage.setup) await run(command);

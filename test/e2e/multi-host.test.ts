@@ -1,17 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { freshStateDir, runLab, type LabRun } from '../helpers/run-lab.js';
-
-const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-const failedLines = (run: LabRun): string[] => run.stdout.split('\n').filter((line) => line.startsWith('✖'));
-
-async function checkUntil(env: Record<string, string>, code: number, deadlineMs = 60_000): Promise<LabRun> {
-  const started = Date.now();
-  for (;;) {
-    const run = await runLab(['check', 'multi-host'], env);
-    if (run.code === code || Date.now() - started > deadlineMs) return run;
-  }
-}
+import { describe, expect, it } from '@jest/globals';
+import { checkUntil, docker, failedLines, freshStateDir, ownsTheLab, runLab } from '../helpers/run-lab.js';
 
 /**
  * Stage 5 on the real engine: three lab machines (docker-in-docker), images pulled from the lab's
@@ -21,13 +9,7 @@ async function checkUntil(env: Record<string, string>, code: number, deadlineMs 
 describe('stage multi-host on a real engine', () => {
   const env = { LAB_STATE_DIR: freshStateDir() };
 
-  beforeAll(async () => {
-    expect((await runLab(['reset', '--all'], env)).code).toBe(0);
-  });
-
-  afterAll(async () => {
-    await runLab(['reset', '--all'], env);
-  });
+  ownsTheLab(env);
 
   it('fails before the machines exist, saying which one to create', async () => {
     const run = await runLab(['check', 'multi-host'], env);
@@ -56,7 +38,7 @@ describe('stage multi-host on a real engine', () => {
     expect(run.stdout).toContain('The machine "web" is exited.');
     expect(run.stdout).toContain('docker start lab-machine-web');
     docker('start', 'lab-machine-web');
-    expect((await checkUntil(env, 0)).code).toBe(0);
+    expect((await checkUntil('multi-host', env, 0, 60_000)).code).toBe(0);
   }, 180_000);
 
   it('calls out a second service kind on a machine', async () => {

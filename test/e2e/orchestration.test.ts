@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { freshStateDir, runLab, type LabRun } from '../helpers/run-lab.js';
+import { describe, expect, it } from '@jest/globals';
+import { docker, failedLines, freshStateDir, type LabRun, ownsTheLab, runLab } from '../helpers/run-lab.js';
 
-const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 /** The docker CLI against the manager machine's engine. */
 const onManager = (...args: string[]): string => docker('exec', 'lab-machine-manager', 'docker', ...args);
-const failedLines = (run: LabRun): string[] => run.stdout.split('\n').filter((line) => line.startsWith('✖'));
 
 /**
  * Stage 6 on the real engine: the Mesos quiz and a real Docker Swarm across three lab machines.
@@ -16,13 +13,7 @@ const failedLines = (run: LabRun): string[] => run.stdout.split('\n').filter((li
 describe('stage orchestration on a real engine', () => {
   const env = { LAB_STATE_DIR: freshStateDir() };
 
-  beforeAll(async () => {
-    expect((await runLab(['reset', '--all'], env)).code).toBe(0);
-  });
-
-  afterAll(async () => {
-    await runLab(['reset', '--all'], env);
-  });
+  ownsTheLab(env);
 
   it('fails before: the quiz is unanswered and there is no manager machine', async () => {
     const run = await runLab(['check', 'orchestration'], env);

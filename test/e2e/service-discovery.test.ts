@@ -1,17 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { freshStateDir, runLab, type LabRun } from '../helpers/run-lab.js';
-
-const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8' }).trim();
-
-/** Runs `lab check` until it exits as wanted (Consul notices failures by gossip, in seconds), within a deadline. */
-async function checkUntil(env: Record<string, string>, code: number, deadlineMs = 30_000): Promise<LabRun> {
-  const started = Date.now();
-  for (;;) {
-    const run = await runLab(['check', 'service-discovery'], env);
-    if (run.code === code || Date.now() - started > deadlineMs) return run;
-  }
-}
+import { describe, expect, it } from '@jest/globals';
+import { checkUntil, docker, freshStateDir, ownsTheLab, runLab } from '../helpers/run-lab.js';
 
 /**
  * Stage 4 on the real engine: the checks fail before the work, pass after `lab solve`, and fail
@@ -20,13 +8,7 @@ async function checkUntil(env: Record<string, string>, code: number, deadlineMs 
 describe('stage service-discovery on a real engine', () => {
   const env = { LAB_STATE_DIR: freshStateDir() };
 
-  beforeAll(async () => {
-    expect((await runLab(['reset', '--all'], env)).code).toBe(0);
-  });
-
-  afterAll(async () => {
-    await runLab(['reset', '--all'], env);
-  });
+  ownsTheLab(env);
 
   it('fails before Consul is deployed, saying no Consul server answers', async () => {
     const run = await runLab(['check', 'service-discovery'], env);
@@ -42,17 +24,17 @@ describe('stage service-discovery on a real engine', () => {
 
   it('names the server whose agent stopped: the catalog no longer matches', async () => {
     docker('stop', '-t', '10', 'server_2_agent');
-    const run = await checkUntil(env, 1);
+    const run = await checkUntil('service-discovery', env, 1);
     expect(run.stdout).toContain('server_2_agent');
     expect(run.stdout).toContain('server_2 (');
     expect(run.code).toBe(1);
     docker('start', 'server_2_agent');
-    expect((await checkUntil(env, 0)).code).toBe(0);
+    expect((await checkUntil('service-discovery', env, 0)).code).toBe(0);
   }, 120_000);
 
   it('says quorum is lost when three of five Consul servers stop', async () => {
     docker('stop', '-t', '1', 'simple_consul_3', 'simple_consul_4', 'simple_consul_5');
-    const run = await checkUntil(env, 1);
+    const run = await checkUntil('service-discovery', env, 1);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/simple_consul_3/);
     expect(run.stdout).toMatch(/quorum needs 3|not alive/);
@@ -62,14 +44,11 @@ describe('stage service-discovery on a real engine', () => {
 describe('stage service-discovery with watch-mode load balancers', () => {
   const env = { LAB_STATE_DIR: freshStateDir() };
 
-  afterAll(async () => {
-    await runLab(['reset', '--all'], env);
-  });
+  ownsTheLab(env);
 
   it('passes every check, the drill included, when consul watch rewrites and reloads HAProxy', async () => {
-    expect((await runLab(['reset', '--all'], env)).code).toBe(0);
     expect((await runLab(['deploy', '-c', '-l', '1', '--lb-mode', 'watch', '5'], env)).code).toBe(0);
-    const run = await checkUntil(env, 0, 20_000);
+    const run = await checkUntil('service-discovery', env, 0, 20_000);
     expect({ code: run.code, failed: run.stdout.split('\n').filter((line) => line.startsWith('✖')) }).toEqual({ code: 0, failed: [] });
     expect(run.stdout).toMatch(/0 of \d+ requests failed/);
     expect(docker('exec', 'simple_haproxy_1', 'grep', '-c', '^    server server_', '/usr/local/etc/haproxy/haproxy.cfg')).toBe('5');

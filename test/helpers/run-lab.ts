@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from '@jest/globals';
 
 export interface LabRun {
   code: number | null;
@@ -35,4 +36,29 @@ export function runLab(args: string[], env: Record<string, string | undefined> =
       resolve({ code, stdout, stderr, output: stdout + stderr });
     });
   });
+}
+
+/** The suite owns the lab's resources: `lab reset --all` before it (which must work) and after it. */
+export function ownsTheLab(env: Record<string, string>): void {
+  beforeAll(async () => {
+    expect((await runLab(['reset', '--all'], env)).code).toBe(0);
+  });
+  afterAll(async () => {
+    await runLab(['reset', '--all'], env);
+  });
+}
+
+/** The docker CLI on this engine, its output as text (stderr kept out of the test's output). */
+export const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+/** The failed check lines of a `lab check` run. */
+export const failedLines = (run: LabRun): string[] => run.stdout.split('\n').filter((line) => line.startsWith('✖'));
+
+/** Runs `lab check STAGE` until it exits as wanted (gossip and health checks converge in seconds), within a deadline. */
+export async function checkUntil(stage: string, env: Record<string, string>, code: number, deadlineMs = 30_000): Promise<LabRun> {
+  const started = Date.now();
+  for (;;) {
+    const run = await runLab(['check', stage], env);
+    if (run.code === code || Date.now() - started > deadlineMs) return run;
+  }
 }

@@ -17,6 +17,7 @@ import {
   type DockerMachineHost,
 } from '../../src/machines/docker-machine-parse.js';
 import { chooseProvider, findOnPath, type ProviderIO } from '../../src/machines/provider.js';
+import { LS_AS_LAB_PRINTS } from '../helpers/docker-machine.js';
 
 // Every sample is docker-machine's own output, from its documentation or source: see
 // test/fixtures/docker-machine/README.md for where each comes from.
@@ -396,14 +397,7 @@ describe('lab machine with the docker-machine provider (the recorded fake docker
     chmodSync(join(BIN, 'docker-machine'), 0o755);
     const { ctx, lines } = noEngineContext();
     expect(await machineLsCommand(ctx, { provider: 'docker-machine' }, { env: { ...process.env, PATH } })).toBe(0);
-    expect(lines).toEqual([
-      'NAME   ACTIVE   DRIVER       STATE     URL                         DOCKER   ERRORS',
-      'dev    -        virtualbox   Stopped',
-      'foo0   -        virtualbox   Running   tcp://192.168.99.105:2376   v1.9.1',
-      'foo1   -        virtualbox   Running   tcp://192.168.99.106:2376   v1.9.1',
-      'foo2   *        virtualbox   Running   tcp://192.168.99.107:2376   v1.9.1',
-      `provider: docker-machine (the docker-machine CLI at ${join(BIN, 'docker-machine')}: a VM or cloud host per machine, made by its driver)`,
-    ]);
+    expect(lines).toEqual(LS_AS_LAB_PRINTS);
   });
 
   it('chosen with none on PATH: exit 3, saying so and how to install it', () => {
