@@ -20,7 +20,12 @@ const run = (command, args, extraEnv = {}) => {
 };
 const lab = (...args) => run(process.execPath, ['dist/cli/main.js', ...args]);
 const docker = (...args) => run('docker', args);
-const on = (port, ...args) => run('docker', args, { DOCKER_HOST: `tcp://127.0.0.1:${port}` });
+/** The docker CLI pointed at a machine exactly as `eval $(lab machine env NAME)` points it (TLS and all). */
+const machineEnv = new Map();
+const on = (name, ...args) => {
+  if (!machineEnv.has(name)) machineEnv.set(name, Object.fromEntries([...lab('machine', 'env', name).matchAll(/^export (\w+)="([^"]*)"$/gm)].map((m) => [m[1], m[2]])));
+  return run('docker', args, machineEnv.get(name));
+};
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const timed = (work) => {
   const started = process.hrtime.bigint();
@@ -35,7 +40,6 @@ async function until(predicate, deadlineMs = 120_000, everyMs = 100) {
   }
   return undefined;
 }
-const enginePort = (name) => Number(/127\.0\.0\.1:(\d+)/.exec(docker('port', `lab-machine-${name}`, '2375'))[1]);
 const readyNodes = (port) => on(port, 'node', 'ls', '--format', '{{.Status}}').split('\n').filter((s) => s === 'Ready').length;
 const runningTasks = (port, exclude = '') =>
   on(port, 'service', 'ps', 'simple-service', '--filter', 'desired-state=running', '--format', '{{.CurrentState}} {{.Node}}')
@@ -44,6 +48,7 @@ const runningTasks = (port, exclude = '') =>
 
 async function swarm(heartbeat, restartDelay) {
   lab('reset', '--all');
+  machineEnv.clear();
   docker('volume', 'create', '--label', 'dev.dockerlab.managed=true', '--label', 'dev.dockerlab.stage=single-host', 'simple-registry-data');
   docker('run', '-d', '--name', 'simple-registry', '--label', 'dev.dockerlab.stage=single-host', '-p', '127.0.0.1:5000:5000', '-v', 'simple-registry-data:/var/lib/docker-registry', 'dockerlab/registry');
   const create = timed(() => {
@@ -52,12 +57,12 @@ async function swarm(heartbeat, restartDelay) {
   });
   docker('network', 'connect', 'simple-network', 'simple-registry');
   docker('push', '-q', 'localhost:5000/simple-server');
-  const manager = enginePort('manager');
+  const manager = 'manager';
   const managerIp = lab('machine', 'ip', 'manager');
   const started = Date.now();
   on(manager, 'swarm', 'init', '--advertise-addr', 'eth0', '--dispatcher-heartbeat', heartbeat);
   const token = on(manager, 'swarm', 'join-token', '-q', 'worker');
-  for (const worker of ['worker-1', 'worker-2']) on(enginePort(worker), 'swarm', 'join', '--token', token, `${managerIp}:2377`);
+  for (const worker of ['worker-1', 'worker-2']) on(worker, 'swarm', 'join', '--token', token, `${managerIp}:2377`);
   await until(() => readyNodes(manager) === 3);
   const nodes = (Date.now() - started) / 1000;
   const serviceStarted = Date.now();
@@ -74,6 +79,7 @@ async function swarm(heartbeat, restartDelay) {
 /** Baselines on the same engine: 3 plain containers of the host image; 6 `docker run -d` on one machine. */
 async function baselines() {
   lab('reset', '--all');
+  machineEnv.clear();
   const plain = timed(() => {
     for (let i = 1; i <= 3; i += 1) docker('run', '-d', '--name', `lab-bench-plain-${i}`, '--label', 'dev.dockerlab.managed=true', '--entrypoint', 'sleep', 'dockerlab/host', '600');
   });
@@ -82,7 +88,7 @@ async function baselines() {
   docker('run', '-d', '--name', 'simple-registry', '--label', 'dev.dockerlab.stage=single-host', '-p', '127.0.0.1:5000:5000', '-v', 'simple-registry-data:/var/lib/docker-registry', 'dockerlab/registry');
   docker('network', 'connect', 'simple-network', 'simple-registry');
   docker('push', '-q', 'localhost:5000/simple-server');
-  const solo = enginePort('solo');
+  const solo = 'solo';
   on(solo, 'pull', '-q', 'simple-registry:5000/simple-server');
   const six = timed(() => {
     for (let i = 1; i <= 6; i += 1) on(solo, 'run', '-d', 'simple-registry:5000/simple-server');

@@ -2,6 +2,7 @@ import { runStageChecks } from '../checks/run-checks.js';
 import type { ObserveContext, StageReport } from '../checks/types.js';
 import { LabError } from '../errors.js';
 import type { Stage } from '../lessons/types.js';
+import { removeAllCertPaths } from '../machines/tls.js';
 import type { DockerClient, RemovedResources } from '../runtime/docker.js';
 import { LABEL_STAGE, MANAGED_FILTER } from '../runtime/labels.js';
 import type { CommandResult, Shell } from '../runtime/shell.js';
@@ -58,7 +59,12 @@ export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir }
       return docker.removeByLabel([MANAGED_FILTER, `${LABEL_STAGE}=${stage.id}`]);
     },
     /** Everything the lab made, by label only. */
-    resetAll: async (): Promise<RemovedResources> => docker.removeByLabel([MANAGED_FILTER]),
+    async resetAll(): Promise<RemovedResources> {
+      const removed = await docker.removeByLabel([MANAGED_FILTER]);
+      // The machines are gone: so is what `lab machine env` kept to reach them.
+      removeAllCertPaths();
+      return removed;
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { listMachines } from '../machines/manage.js';
-import { containerName, dockerHostUrl, type Machine } from '../machines/spec.js';
-import { createDockerClient, type DockerClient } from '../runtime/docker.js';
+import { containerName, type Machine } from '../machines/spec.js';
+import { clientTls } from '../machines/tls.js';
+import { createTlsDockerClient, type DockerClient } from '../runtime/docker.js';
 import { LABEL_ROLE } from '../runtime/labels.js';
 import { fail, type Judgement } from './types.js';
 
@@ -27,21 +28,23 @@ export interface MachineView {
   containers: InnerContainer[] | { error: string };
 }
 
-/** The engine inside a lab machine (plain TCP on its 127.0.0.1 port). */
-export const machineEngine = (machine: Machine): DockerClient => createDockerClient({ DOCKER_HOST: dockerHostUrl(machine) });
+/** The engine inside a lab machine: TLS on its 127.0.0.1 port, with the machine's client certificate. */
+export async function machineEngine(docker: DockerClient, machine: Pick<Machine, 'name' | 'port'>): Promise<DockerClient> {
+  return createTlsDockerClient(machine.port, await clientTls(docker, machine.name));
+}
 
 export async function observeMachines(docker: DockerClient, names: string[]): Promise<MachineView[]> {
   const machines = await listMachines(docker);
-  return Promise.all(names.map((name) => observeMachine(machines, name)));
+  return Promise.all(names.map((name) => observeMachine(docker, machines, name)));
 }
 
-async function observeMachine(machines: Machine[], name: string): Promise<MachineView> {
+async function observeMachine(docker: DockerClient, machines: Machine[], name: string): Promise<MachineView> {
   const machine = machines.find((m) => m.name === name);
   if (!machine) return { name, exists: false, running: false, state: 'missing', ip: '', port: 0, containers: [] };
   const base = { name, exists: true, running: machine.running, state: machine.state, ip: machine.ip, port: machine.port };
   if (!machine.running || !machine.port) return { ...base, containers: [] };
   try {
-    const containers = await machineEngine(machine).listContainers([]);
+    const containers = await (await machineEngine(docker, machine)).listContainers([]);
     return {
       ...base,
       containers: containers.map((c) => ({

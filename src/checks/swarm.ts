@@ -5,10 +5,10 @@
  * then starts the machine again so the drill can run again.
  */
 import type Docker from 'dockerode';
-import { containerName, dockerHostUrl } from '../machines/spec.js';
-import { createDockerClient, type DockerClient } from '../runtime/docker.js';
+import { containerName } from '../machines/spec.js';
+import type { DockerClient } from '../runtime/docker.js';
 import { sendRequests, type Served } from './load-balancers.js';
-import { judgeMachineUp, observeMachines, type MachineView } from './machine-view.js';
+import { judgeMachineUp, machineEngine, observeMachines, type MachineView } from './machine-view.js';
 import { fail, pass, type CheckModule, type Judgement } from './types.js';
 
 export interface SwarmNode {
@@ -41,7 +41,6 @@ export type SwarmView = { nodes: SwarmNode[]; service?: SwarmService } | { error
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-const managerEngine = (view: MachineView): DockerClient => createDockerClient({ DOCKER_HOST: dockerHostUrl(view) });
 
 /** The fields of the Swarm API's answers the checks read (dockerode's own types lack some). */
 interface RawNode {
@@ -93,7 +92,11 @@ export async function observeSwarm(api: Docker, serviceName?: string): Promise<S
 async function observeManager(docker: DockerClient, manager: string, service?: string): Promise<{ manager?: MachineView; swarm: SwarmView }> {
   const [view] = await observeMachines(docker, [manager]);
   if (!view || judgeMachineUp(view, manager)) return { ...(view ? { manager: view } : {}), swarm: { error: 'not asked' } };
-  return { manager: view, swarm: await observeSwarm(managerEngine(view).api, service) };
+  try {
+    return { manager: view, swarm: await observeSwarm((await machineEngine(docker, view)).api, service) };
+  } catch (error) {
+    return { manager: view, swarm: { error: (error as Error).message } };
+  }
 }
 
 function judgeSwarmUp(manager: string, facts: { manager?: MachineView; swarm: SwarmView }): Judgement | { nodes: SwarmNode[]; service?: SwarmService } {
@@ -252,7 +255,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 async function runDrill(docker: DockerClient, manager: MachineView, spec: { service: string; deadline: number }, swarm: { nodes: SwarmNode[]; service?: SwarmService }): Promise<Partial<RescheduleFacts>> {
   const victim = pickVictim(swarm);
   if (!victim || !swarm.service) return {};
-  const api = managerEngine(manager).api;
+  const api = (await machineEngine(docker, manager)).api;
   const facts: Partial<RescheduleFacts> = { victim: victim.node, lostTasks: victim.tasks, replicas: swarm.service.replicas };
   const machine = docker.api.getContainer(containerName(victim.node));
   const started = Date.now();

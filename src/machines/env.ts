@@ -5,16 +5,14 @@ export const ENV_SHELLS: readonly EnvShell[] = ['bash', 'fish', 'powershell'];
 
 /**
  * What `lab machine env` prints, in docker-machine's own format (commands/env.go: one template,
- * a prefix, delimiter and suffix per shell, then the usage hint). Two differences, both honest:
- * - a lab machine's engine speaks plain TCP on 127.0.0.1, so DOCKER_TLS_VERIFY and DOCKER_CERT_PATH
- *   are not set (docker-machine always sets them: its engines use TLS); `--unset` clears all four
- *   names, as docker-machine's does;
- * - the hint names `lab machine env` instead of `docker-machine env`.
+ * a prefix, delimiter and suffix per shell, then the usage hint): the same four variables in the
+ * same order — a lab machine's engine speaks TLS with a client certificate, as docker-machine's
+ * do — and `--unset` clears all four. One difference: the hint names `lab machine env`.
  */
-export function envLines(machine: Pick<Machine, 'name' | 'port'>, shell: EnvShell, unset: boolean): string {
+export function envLines(machine: Pick<Machine, 'name' | 'port'>, shell: EnvShell, unset: boolean, certPath = ''): string {
   const vars: [string, string][] = unset
     ? [['DOCKER_TLS_VERIFY', ''], ['DOCKER_HOST', ''], ['DOCKER_CERT_PATH', ''], ['DOCKER_MACHINE_NAME', '']]
-    : [['DOCKER_HOST', dockerHostUrl(machine)], ['DOCKER_MACHINE_NAME', machine.name]];
+    : [['DOCKER_TLS_VERIFY', '1'], ['DOCKER_HOST', dockerHostUrl(machine)], ['DOCKER_CERT_PATH', certPath], ['DOCKER_MACHINE_NAME', machine.name]];
   const { prefix, delimiter, suffix } = unset ? UNSET[shell] : SET[shell];
   const body = vars.map(([name, value]) => `${prefix}${name}${delimiter}${value}${suffix}`).join('');
   return body + usageHint(shell, envCommand(machine.name, shell, unset));

@@ -6,10 +6,11 @@ import { envLines } from './env.js';
 import { createCommands, createMachines, engineVersion, findMachine, listMachines, planCreate, removeMachines, waitForEngines } from './manage.js';
 import { formatSeconds as seconds, PROVIDER_SUMMARY, type MachineEnv, type MachineProvider } from './provider.js';
 import { containerName, dockerHostUrl } from './spec.js';
+import { clientTls, writeCertPath } from './tls.js';
 
 /**
  * The lab's own machines: docker-in-docker containers on this engine, each engine on a 127.0.0.1
- * port (manage.ts does the work). The default provider; what it prints is what `lab machine` has
+ * port behind TLS with a client certificate (manage.ts and tls.ts do the work). The default provider; what it prints is what `lab machine` has
  * always printed.
  */
 export function createLabProvider(docker: () => DockerClient): MachineProvider {
@@ -47,7 +48,7 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
       const client = docker();
       await client.ping();
       const machines = await listMachines(client);
-      const versions = await Promise.all(machines.map((m) => (m.running && m.port ? engineVersion(m.port) : Promise.resolve(undefined))));
+      const versions = await Promise.all(machines.map((m) => (m.running && m.port ? engineVersion(client, m) : Promise.resolve(undefined))));
       return {
         header: ['NAME', 'ACTIVE', 'STATE', 'URL', 'DOCKER', 'PUBLISHED'],
         rows: machines.map((m, i) => [
@@ -69,7 +70,12 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
       await client.ping();
       const machine = findMachine(await listMachines(client), name ?? '');
       if (!machine.running || !machine.port) throw new EnvironmentError(`The machine "${name}" is ${machine.state}.`, `Start it with \`docker start ${containerName(machine.name)}\`.`);
-      return { text: envLines(machine, shell, false), set: { DOCKER_HOST: dockerHostUrl(machine), DOCKER_MACHINE_NAME: machine.name }, unset: [] };
+      const certs = writeCertPath(machine.name, await clientTls(client, machine.name));
+      return {
+        text: envLines(machine, shell, false, certs),
+        set: { DOCKER_TLS_VERIFY: '1', DOCKER_HOST: dockerHostUrl(machine), DOCKER_CERT_PATH: certs, DOCKER_MACHINE_NAME: machine.name },
+        unset: [],
+      };
     },
 
     /** The machine's address on the lab network, as `docker-machine ip` prints it. */

@@ -3,6 +3,7 @@ import { toDockerArgs } from '../runtime/container-spec.js';
 import type { DockerClient, RemovedResources } from '../runtime/docker.js';
 import { labelArgs, LABEL_MANAGED, LABEL_STAGE, MANAGED_FILTER } from '../runtime/labels.js';
 import { isPortFree } from '../runtime/ports.js';
+import { engineGet, readClientTls, removeCertPath, type ClientTls } from './tls.js';
 import {
   containerName,
   LABEL_MACHINE,
@@ -96,7 +97,10 @@ export async function createMachines(docker: DockerClient, planned: PlannedMachi
   }
 }
 
-/** Waits until every engine answers `GET /_ping`; resolves with each one's time, throws past the deadline. */
+/**
+ * Waits until every engine answers `GET /_ping` over TLS with the machine's client certificate
+ * (which the machine makes as it starts); resolves with each one's time, throws past the deadline.
+ */
 export async function waitForEngines(
   docker: DockerClient,
   planned: PlannedMachine[],
@@ -105,13 +109,17 @@ export async function waitForEngines(
   const started = Date.now();
   const deadline = started + (options.deadlineMs ?? 60_000);
   const ready = new Map<string, number>();
+  const certificates = new Map<string, ClientTls>();
   while (ready.size < planned.length) {
     options.signal?.throwIfAborted();
     await Promise.all(
       planned
         .filter((m) => !ready.has(m.name))
         .map(async (m) => {
-          if (await pings(m.port)) ready.set(m.name, Date.now() - started);
+          const tls = certificates.get(m.name) ?? (await readClientTls(docker, m.name).catch(() => undefined));
+          if (!tls) return;
+          certificates.set(m.name, tls);
+          if (await pings(m.port, tls)) ready.set(m.name, Date.now() - started);
         }),
     );
     options.onProgress?.(ready.size, planned.length, Date.now() - started);
@@ -130,40 +138,23 @@ export async function waitForEngines(
 }
 
 /** The inner engine's version, or undefined when it does not answer within 2 s. */
-export async function engineVersion(port: number): Promise<string | undefined> {
+export async function engineVersion(docker: DockerClient, machine: Pick<Machine, 'name' | 'port'>): Promise<string | undefined> {
   try {
-    const response = await fetchWithin(`http://127.0.0.1:${port}/version`, 2_000);
-    if (!response.ok) return undefined;
-    return ((await response.json()) as { Version?: string }).Version;
+    const tls = await readClientTls(docker, machine.name);
+    if (!tls) return undefined;
+    const answer = await engineGet(machine.port, '/version', tls, 2_000);
+    return answer.status === 200 ? (JSON.parse(answer.body) as { Version?: string }).Version : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function pings(port: number): Promise<boolean> {
+async function pings(port: number, tls: ClientTls): Promise<boolean> {
   try {
-    const response = await fetchWithin(`http://127.0.0.1:${port}/_ping`, 1_000);
-    return response.ok && (await response.text()) === 'OK';
+    const answer = await engineGet(port, '/_ping', tls, 1_000);
+    return answer.status === 200 && answer.body === 'OK';
   } catch {
     return false;
-  }
-}
-
-/**
- * fetch with a deadline held by a ref'd timer. AbortSignal.timeout's timer is unref'd, and so is
- * fetch's socket while docker-proxy holds a connection it cannot forward yet (the engine inside is
- * still starting): with nothing else pending, Node would exit mid-await (exit code 13).
- */
-async function fetchWithin(url: string, ms: number): Promise<Response> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`no answer from ${url} within ${ms} ms`)), ms);
-  try {
-    const response = await fetch(url, { signal: controller.signal });
-    // The body is read under the same deadline.
-    const body = await response.arrayBuffer();
-    return new Response(body, { status: response.status, headers: response.headers });
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -176,7 +167,12 @@ async function machineVolumes(docker: DockerClient): Promise<{ name: string; mac
 /** Removes machines (container and volume) by label only; unknown names are a usage error. */
 export async function removeMachines(docker: DockerClient, target: { names: string[] } | { all: true }): Promise<RemovedResources> {
   await docker.ping();
-  if ('all' in target) return docker.removeByLabel([MANAGED_FILTER, MACHINE_FILTER]);
+  if ('all' in target) {
+    const names = [...(await listMachines(docker)).map((m) => m.name), ...(await machineVolumes(docker)).map((v) => v.machine)];
+    const removed = await docker.removeByLabel([MANAGED_FILTER, MACHINE_FILTER]);
+    for (const name of names) removeCertPath(name);
+    return removed;
+  }
   const known = [...new Set([...(await listMachines(docker)).map((m) => m.name), ...(await machineVolumes(docker)).map((v) => v.machine)])].sort();
   for (const name of target.names) {
     if (!known.includes(name)) {
@@ -186,6 +182,7 @@ export async function removeMachines(docker: DockerClient, target: { names: stri
   const removed: RemovedResources = { containers: [], networks: [], volumes: [], kept: [] };
   for (const name of target.names) {
     const one = await docker.removeByLabel([MANAGED_FILTER, `${LABEL_MACHINE}=${name}`]);
+    removeCertPath(name);
     removed.containers.push(...one.containers);
     removed.volumes.push(...one.volumes);
     removed.kept.push(...one.kept);

@@ -13,8 +13,8 @@ export const LABEL_MACHINE = 'dev.dockerlab.machine';
 /** Every lab machine carries the key; `label=KEY` alone matches any value. */
 export const MACHINE_FILTER = LABEL_MACHINE;
 export const FIRST_MACHINE_PORT = 23750;
-/** The inner engine's plain-TCP port inside the machine. */
-export const ENGINE_PORT = 2375;
+/** The inner engine's TLS port inside the machine (2376, Docker's port for TLS, as docker-machine's). */
+export const ENGINE_PORT = 2376;
 
 export const containerName = (name: string): string => `lab-machine-${name}`;
 export const volumeName = (name: string): string => `lab-machine-${name}`;

@@ -87,11 +87,17 @@ export function createDockerClient(env: NodeJS.ProcessEnv = process.env): Docker
   return new DockerodeClient(endpoint);
 }
 
+/** A lab machine's engine: TLS on a 127.0.0.1 port, with the client certificate given as PEM text. */
+export function createTlsDockerClient(port: number, tls: { ca: string; cert: string; key: string }): DockerClient {
+  const endpoint: Endpoint = { host: `tcp://127.0.0.1:${port}`, hostname: '127.0.0.1', port, source: 'DOCKER_HOST' };
+  return new DockerodeClient(endpoint, { ...dockerodeOptions(endpoint), protocol: 'https', ca: tls.ca, cert: tls.cert, key: tls.key });
+}
+
 class DockerodeClient implements DockerClient {
   readonly api: Docker;
 
-  constructor(readonly endpoint: Endpoint) {
-    this.api = new Docker(dockerodeOptions(endpoint));
+  constructor(readonly endpoint: Endpoint, options: Docker.DockerOptions = dockerodeOptions(endpoint)) {
+    this.api = withoutDockerEnvironment(() => new Docker(options));
   }
 
   async ping(): Promise<void> {
@@ -264,16 +270,26 @@ class DockerodeClient implements DockerClient {
 }
 
 /**
- * docker-modem starts from DOCKER_HOST/DOCKER_CERT_PATH of the process environment and lays these
- * options over them: every field is given (undefined where unused) so the endpoint the lab resolved
- * is the one used, even while the shell points DOCKER_HOST at a lab machine.
+ * docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH from the process
+ * environment when a client is made — and reads the certificate files there at once, so a
+ * DOCKER_CERT_PATH left behind by a removed machine would crash it. The lab has resolved its
+ * endpoint already: the client is made with those variables out of sight.
  */
+function withoutDockerEnvironment<T>(make: () => T): T {
+  const names = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CLIENT_TIMEOUT', 'DOCKER_PATH_PREFIX'];
+  const saved = names.filter((name) => name in process.env).map((name) => [name, process.env[name]] as const);
+  for (const name of names) delete process.env[name];
+  try {
+    return make();
+  } finally {
+    for (const [name, value] of saved) process.env[name] = value;
+  }
+}
+
 function dockerodeOptions(endpoint: Endpoint): Docker.DockerOptions {
-  const unset = { host: undefined, port: undefined, socketPath: undefined, ca: undefined, cert: undefined, key: undefined };
-  if (endpoint.socketPath) return { ...unset, socketPath: endpoint.socketPath, timeout: 30_000 };
+  if (endpoint.socketPath) return { socketPath: endpoint.socketPath, timeout: 30_000 };
   const tls = endpoint.tls;
   return {
-    ...unset,
     host: endpoint.hostname,
     port: endpoint.port,
     protocol: tls ? 'https' : 'http',

@@ -73,8 +73,14 @@ describe('lab machine (real engine)', () => {
     expect(host).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
     expect(version).toMatch(/^\d+\.\d+\.\d+/);
     // It is not the outer engine: that one has no container named after the machine inside it.
-    const names = spawnSync('docker', ['ps', '-a', '--format', '{{.Names}}'], { env: { ...rest, DOCKER_HOST: host }, encoding: 'utf8' });
-    expect(names.stdout).not.toContain(`lab-machine-${NAME}`);
+    const names = spawnSync('bash', ['-c', `eval "$(node dist/cli/main.js machine env ${NAME})" && docker ps -a --format '{{.Names}}'`], { env: rest, encoding: 'utf8' });
+    expect({ status: names.status, stdout: names.stdout }).toEqual({ status: 0, stdout: '' });
+    // TLS with a client certificate, as docker-machine's engines: without the certificate, no way in.
+    const stranger = spawnSync('docker', ['ps'], { env: { ...rest, DOCKER_HOST: host }, encoding: 'utf8' });
+    expect(stranger.status).not.toBe(0);
+    expect(stranger.stderr).toContain('HTTP request to an HTTPS server');
+    const noClientCert = spawnSync('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', `https://${host!.slice('tcp://'.length)}/_ping`], { encoding: 'utf8' });
+    expect(noClientCert.stdout).not.toBe('200');
   }, 40_000);
 
   it('lists the machine with its state, URL and engine version', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { toCreateOptions, toDockerArgs } from '../../src/runtime/container-spec.js';
 import { envCommand, envLines } from '../../src/machines/env.js';
@@ -8,11 +9,15 @@ const web = { name: 'web', port: 23750 };
 
 describe('envLines: docker-machine env output, shell by shell', () => {
   // The formats are docker-machine's commands/env.go (prefix, delimiter, suffix per shell, and the
-  // usage hint with its trailing space after "shell:"); the TLS variables are left out when setting
-  // because lab machines speak plain TCP.
+  // usage hint with its trailing space after "shell:"); the same four variables in the same order,
+  // since lab machines speak TLS with a client certificate as docker-machine's engines do.
+  const certs = '/home/ada/.local/state/dockerlab/machines/web';
+
   it('bash', () => {
-    expect(envLines(web, 'bash', false)).toBe(
-      'export DOCKER_HOST="tcp://127.0.0.1:23750"\n' +
+    expect(envLines(web, 'bash', false, certs)).toBe(
+      'export DOCKER_TLS_VERIFY="1"\n' +
+        'export DOCKER_HOST="tcp://127.0.0.1:23750"\n' +
+        `export DOCKER_CERT_PATH="${certs}"\n` +
         'export DOCKER_MACHINE_NAME="web"\n' +
         '# Run this command to configure your shell: \n' +
         '# eval $(lab machine env web)\n',
@@ -20,8 +25,10 @@ describe('envLines: docker-machine env output, shell by shell', () => {
   });
 
   it('fish', () => {
-    expect(envLines(web, 'fish', false)).toBe(
-      'set -gx DOCKER_HOST "tcp://127.0.0.1:23750";\n' +
+    expect(envLines(web, 'fish', false, certs)).toBe(
+      'set -gx DOCKER_TLS_VERIFY "1";\n' +
+        'set -gx DOCKER_HOST "tcp://127.0.0.1:23750";\n' +
+        `set -gx DOCKER_CERT_PATH "${certs}";\n` +
         'set -gx DOCKER_MACHINE_NAME "web";\n' +
         '# Run this command to configure your shell: \n' +
         '# eval (lab machine env --shell fish web)\n',
@@ -29,8 +36,10 @@ describe('envLines: docker-machine env output, shell by shell', () => {
   });
 
   it('powershell', () => {
-    expect(envLines(web, 'powershell', false)).toBe(
-      '$Env:DOCKER_HOST = "tcp://127.0.0.1:23750"\n' +
+    expect(envLines(web, 'powershell', false, certs)).toBe(
+      '$Env:DOCKER_TLS_VERIFY = "1"\n' +
+        '$Env:DOCKER_HOST = "tcp://127.0.0.1:23750"\n' +
+        `$Env:DOCKER_CERT_PATH = "${certs}"\n` +
         '$Env:DOCKER_MACHINE_NAME = "web"\n' +
         '# Run this command to configure your shell: \n' +
         '# & lab machine env --shell powershell web | Invoke-Expression\n',
@@ -60,9 +69,17 @@ describe('envLines: docker-machine env output, shell by shell', () => {
 
   it('evaluates in bash to the machine\'s DOCKER_HOST', () => {
     const vars = Object.fromEntries(
-      [...envLines({ name: 'db', port: 23761 }, 'bash', false).matchAll(/^export (\w+)="([^"]*)"$/gm)].map((m) => [m[1], m[2]]),
+      [...envLines({ name: 'db', port: 23761 }, 'bash', false, '/state/machines/db').matchAll(/^export (\w+)="([^"]*)"$/gm)].map((m) => [m[1], m[2]]),
     );
-    expect(vars).toEqual({ DOCKER_HOST: 'tcp://127.0.0.1:23761', DOCKER_MACHINE_NAME: 'db' });
+    expect(vars).toEqual({ DOCKER_TLS_VERIFY: '1', DOCKER_HOST: 'tcp://127.0.0.1:23761', DOCKER_CERT_PATH: '/state/machines/db', DOCKER_MACHINE_NAME: 'db' });
+  });
+
+  it("has the shape of docker-machine's own recorded bash output, line for line", () => {
+    const recorded = readFileSync(new URL('../fixtures/docker-machine/env-bash.txt', import.meta.url), 'utf8').split('\n');
+    const ours = envLines(web, 'bash', false, certs).split('\n');
+    // The variables' values differ; the hint is as env.go prints it (the docs' sample quotes the eval).
+    const shape = (line: string) => line.replace(/"[^"]*"/, '"…"').replace(/^# eval .*$/, '# eval …').trimEnd();
+    expect(ours.map(shape)).toEqual(recorded.map(shape));
   });
 
   it('repeats the command line in the hint', () => {
@@ -76,7 +93,7 @@ describe('machineSpec', () => {
 
   it('is the docker-in-docker recipe that works on this kernel, as the exact docker run line', () => {
     expect(['docker run -d', ...toDockerArgs(spec)].join(' ')).toBe(
-      'docker run -d --name lab-machine-web --hostname web --network simple-network -p 127.0.0.1:23751:2375' +
+      'docker run -d --name lab-machine-web --hostname web --network simple-network -p 127.0.0.1:23751:2376' +
         ' --cap-add=ALL --cap-drop=SYS_RESOURCE --security-opt seccomp=unconfined --security-opt apparmor=unconfined' +
         ' -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v lab-machine-web:/var/lib/docker --tmpfs /run' +
         ' --label dev.dockerlab.managed=true --label dev.dockerlab.stage=multi-host --label dev.dockerlab.role=host --label dev.dockerlab.machine=web' +
@@ -90,7 +107,7 @@ describe('machineSpec', () => {
     expect(options.Image).toBe('dockerlab/host');
     expect(options.HostConfig).toEqual({
       NetworkMode: 'simple-network',
-      PortBindings: { '2375/tcp': [{ HostIp: '127.0.0.1', HostPort: '23751' }] },
+      PortBindings: { '2376/tcp': [{ HostIp: '127.0.0.1', HostPort: '23751' }] },
       CapAdd: ['ALL'],
       CapDrop: ['SYS_RESOURCE'],
       SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
@@ -127,7 +144,7 @@ describe('ports, names and lookup', () => {
     expect(validateMachineName('web-1')).toBeUndefined();
     expect(parsePublish('8585:80')).toEqual({ hostPort: 8585, containerPort: 80 });
     expect(parsePublish('8080')).toEqual({ hostPort: 8080, containerPort: 8080 });
-    expect(parsePublish('80:2375')).toMatch(/engine/);
+    expect(parsePublish('80:2376')).toMatch(/engine/);
     expect(parsePublish('0.0.0.0:80:80')).toMatch(/HOSTPORT:PORT/);
     expect(parsePublish('70000:80')).toMatch(/HOSTPORT:PORT/);
     expect(validateMachineName('Web')).toMatch(/not a machine name/);
@@ -142,7 +159,7 @@ describe('ports, names and lookup', () => {
         labels,
         state: 'running',
         running: true,
-        ports: [{ containerPort: 2375, hostPort: 23750 }, { containerPort: 80, hostPort: 8585 }],
+        ports: [{ containerPort: 2376, hostPort: 23750 }, { containerPort: 80, hostPort: 8585 }],
         networks: { 'simple-network': '172.18.0.4' },
       }),
     ).toEqual({ name: 'web', port: 23750, state: 'running', running: true, ip: '172.18.0.4', published: [{ hostPort: 8585, containerPort: 80 }] });

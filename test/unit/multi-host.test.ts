@@ -4,6 +4,7 @@ import type { MachineView } from '../../src/checks/machine-view.js';
 import { judgeCrossHostConsul, judgeCrossHostLb, judgeMachineRoles } from '../../src/checks/multi-host.js';
 import { machineStage } from '../../src/machines/spec.js';
 import { multiHostLbConfig, webHostServices } from '../../src/multihost/files.js';
+import { createDockerClient } from '../../src/runtime/docker.js';
 import { labEnvironment } from '../../src/runtime/endpoint.js';
 
 const up = (name: string, containers: MachineView['containers'], ip = '172.18.0.2'): MachineView => ({ name, exists: true, running: true, state: 'running', ip, port: 23750, containers });
@@ -95,6 +96,18 @@ describe('the lab and a shell pointed at a machine', () => {
     expect(labEnvironment(shell)).toEqual({ PATH: '/bin' });
     expect(labEnvironment({ ...shell, LAB_DOCKER_HOST: 'unix:///run/other.sock' })).toEqual({ PATH: '/bin', DOCKER_HOST: 'unix:///run/other.sock', LAB_DOCKER_HOST: 'unix:///run/other.sock' });
     expect(labEnvironment({ DOCKER_HOST: 'tcp://10.0.0.5:2376', DOCKER_TLS_VERIFY: '1' })).toEqual({ DOCKER_HOST: 'tcp://10.0.0.5:2376', DOCKER_TLS_VERIFY: '1' });
+  });
+
+  it("talks to its own engine even though docker-modem reads the shell's DOCKER_* variables itself", () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { DOCKER_HOST: 'tcp://127.0.0.1:23750', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/nonexistent', DOCKER_MACHINE_NAME: 'web' });
+    try {
+      const modem = (createDockerClient().api as unknown as { modem: { host?: string; socketPath?: string; protocol: string; ca?: unknown } }).modem;
+      expect({ host: modem.host, socketPath: modem.socketPath, protocol: modem.protocol, ca: modem.ca }).toEqual({ host: undefined, socketPath: '/var/run/docker.sock', protocol: 'http', ca: undefined });
+    } finally {
+      for (const key of ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME']) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
   });
 
   it('labels a machine with the stage whose step made it', () => {

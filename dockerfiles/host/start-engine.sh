@@ -1,0 +1,40 @@
+#!/bin/sh
+# The lab machine's engine, with TLS as docker-machine's engines have it: a CA of the machine's own,
+# a server certificate for dockerd, and a client certificate that `lab machine env` hands to the
+# docker CLI (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH). Without the client certificate nobody reaches
+# this engine, not even another user of this computer on 127.0.0.1.
+#
+# The CA and the client certificate are made once and kept on the machine's volume; the server
+# certificate is made at every start, because the machine's address on the lab network can change.
+# Keys are EC P-256: made in milliseconds, accepted by dockerd and by the docker CLI.
+set -eu
+TLS=/var/lib/docker/lab-tls
+NAME=$(hostname)
+IP=$(ip -4 -o addr show eth0 2>/dev/null | awk '{print $4}' | cut -d/ -f1 || true)
+mkdir -p "$TLS"
+chmod 700 "$TLS"
+cd "$TLS"
+
+key() { openssl ecparam -name prime256v1 -genkey -noout -out "$1" 2>/dev/null && chmod 600 "$1"; }
+
+if [ ! -s ca.pem ] || [ ! -s cert.pem ]; then
+  key ca-key.pem
+  openssl req -x509 -new -key ca-key.pem -sha256 -days 3650 -subj "/CN=lab machine $NAME CA" -out ca.pem
+  key key.pem
+  openssl req -new -key key.pem -subj "/CN=lab" -out client.csr
+  printf 'extendedKeyUsage = clientAuth\n' > client.ext
+  openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -sha256 -days 3650 -extfile client.ext -out cert.pem 2>/dev/null
+  rm -f client.csr client.ext
+fi
+
+key server-key.pem
+openssl req -new -key server-key.pem -subj "/CN=$NAME" -out server.csr
+printf 'subjectAltName = DNS:%s,DNS:lab-machine-%s,DNS:localhost,IP:127.0.0.1%s\nextendedKeyUsage = serverAuth\n' "$NAME" "$NAME" "${IP:+,IP:$IP}" > server.ext
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -sha256 -days 3650 -extfile server.ext -out server-cert.pem 2>/dev/null
+rm -f server.csr server.ext
+
+exec dockerd \
+  -H unix:///var/run/docker.sock \
+  -H tcp://0.0.0.0:2376 --tlsverify \
+  --tlscacert "$TLS/ca.pem" --tlscert "$TLS/server-cert.pem" --tlskey "$TLS/server-key.pem" \
+  "$@"
