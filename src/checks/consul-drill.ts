@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { agentName, consulServerNames, LABEL_AGENT_OF } from '../runtime/consul-specs.js';
 import type { ContainerSpec } from '../runtime/container-spec.js';
 import type { DockerClient } from '../runtime/docker.js';
@@ -20,8 +21,6 @@ export interface DrillFacts {
   notRejoined?: string;
   load?: LoadResult;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The first thing that disagrees (quorum, catalog, LB), or undefined when all three agree. */
 async function disagreement(docker: DockerClient, http: HttpClient, consulServers: string[], allServers: number, lb: string): Promise<string | undefined> {

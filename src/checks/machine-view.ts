@@ -67,5 +67,8 @@ export function judgeMachineUp(view: MachineView | undefined, name: string): Jud
   return undefined;
 }
 
+/** The machine exists and runs. A missing or stopped one does not come back by waiting: checks do not retry then. */
+export const machineRuns = (view: MachineView | undefined): boolean => view !== undefined && view.exists && view.running;
+
 /** The running containers of a machine the judge has found up. */
 export const runningOn = (view: MachineView): InnerContainer[] => (Array.isArray(view.containers) ? view.containers.filter((c) => c.running) : []);

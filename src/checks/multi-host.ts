@@ -4,15 +4,12 @@
  * machines and each machine's own engine for its containers; judging is pure over those facts.
  */
 
+import { plural } from '../format.js';
 import { type CatalogInstance, parseHealthService, passingInstances } from './consul-judges.js';
 import { sendRequests, type Served } from './load-balancers.js';
-import { judgeMachineUp, observeMachines, runningOn, type MachineView } from './machine-view.js';
+import { judgeMachineUp, machineRuns, observeMachines, runningOn, type MachineView } from './machine-view.js';
 import { fail, pass, type CheckModule, type Judgement } from './types.js';
 
-/** A missing or stopped machine does not come back by waiting: no point in retrying. */
-const isUp = (view: MachineView | undefined): boolean => view !== undefined && view.exists && view.running;
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 // --- machine-roles -----------------------------------------------------------------------------
 
@@ -45,7 +42,7 @@ export const machineRoles: CheckModule<'machine-roles', MachineRolesFacts> = {
     return { views: await observeMachines(docker, spec.machines.map((m) => m.name)) };
   },
   judge: (spec, facts) => judgeMachineRoles(spec.machines, spec.allow, facts.views),
-  retryable: (facts) => facts.views.every(isUp),
+  retryable: (facts) => facts.views.every(machineRuns),
   // A machine that was just started needs a second for its engine.
   settling: (facts) => facts.views.some((v) => v.running && !Array.isArray(v.containers)),
 };
@@ -92,7 +89,7 @@ export const crossHostLb: CheckModule<'cross-host-lb', CrossHostLbFacts> = {
     return { ...(web ? { web } : {}), ...(lb ? { lb } : {}), servers, served };
   },
   judge: judgeCrossHostLb,
-  retryable: (facts) => [facts.web, facts.lb].every(isUp),
+  retryable: (facts) => [facts.web, facts.lb].every(machineRuns),
 };
 
 // --- cross-host-consul -------------------------------------------------------------------------
@@ -138,7 +135,7 @@ export const crossHostConsul: CheckModule<'cross-host-consul', CrossHostConsulFa
     return { ...(web ? { web } : {}), ...(consul ? { consul } : {}), servers, passing };
   },
   judge: judgeCrossHostConsul,
-  retryable: (facts) => [facts.web, facts.consul].every(isUp),
+  retryable: (facts) => [facts.web, facts.consul].every(machineRuns),
   // Health checks run every second: a server that just started is a moment from passing.
   settling: (facts) => Array.isArray(facts.passing) && facts.passing.length < facts.servers.length,
 };

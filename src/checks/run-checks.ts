@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isLabError } from '../errors.js';
 import type { CheckSpec } from '../lessons/schema.js';
 import type { Stage } from '../lessons/types.js';
@@ -52,8 +53,6 @@ export interface RunCheckOptions {
 export const TRIES = { timeout: 30_000, retries: 0, delay: 1_000 };
 
 const definedOnly = <T extends object>(values: T): Partial<T> => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Observes then judges one check, trying up to `1 + retries` times `delay` ms apart (for things that

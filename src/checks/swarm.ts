@@ -4,11 +4,13 @@
  * rescheduling drill kills a worker machine, times Swarm putting its tasks back on the survivors,
  * then starts the machine again so the drill can run again.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
+import { plural, seconds } from '../format.js';
 import { containerName } from '../machines/spec.js';
 import type { DockerClient } from '../runtime/docker.js';
 import { sendRequests, type Served } from './load-balancers.js';
-import { judgeMachineUp, machineEngine, observeMachines, type MachineView } from './machine-view.js';
+import { judgeMachineUp, machineEngine, machineRuns, observeMachines, type MachineView } from './machine-view.js';
 import { fail, pass, type CheckModule, type Judgement } from './types.js';
 
 export interface SwarmNode {
@@ -38,8 +40,6 @@ export interface SwarmService {
 }
 
 export type SwarmView = { nodes: SwarmNode[]; service?: SwarmService } | { error: string };
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 
 /** The fields of the Swarm API's answers the checks read (dockerode's own types lack some). */
@@ -89,14 +89,17 @@ export async function observeSwarm(api: Docker, serviceName?: string): Promise<S
   }
 }
 
-async function observeManager(docker: DockerClient, manager: string, service?: string): Promise<{ manager?: MachineView; swarm: SwarmView }> {
+/** The manager machine and what its Swarm API says; the API client too, for the drill to reuse. */
+async function observeManager(docker: DockerClient, manager: string, service?: string): Promise<{ facts: SwarmNodesFacts; api?: Docker }> {
   const [view] = await observeMachines(docker, [manager]);
-  if (!view || judgeMachineUp(view, manager)) return { ...(view ? { manager: view } : {}), swarm: { error: 'not asked' } };
+  if (!view || judgeMachineUp(view, manager)) return { facts: { ...(view ? { manager: view } : {}), swarm: { error: 'not asked' } } };
+  let api: Docker;
   try {
-    return { manager: view, swarm: await observeSwarm((await machineEngine(docker, view)).api, service) };
+    api = (await machineEngine(docker, view)).api;
   } catch (error) {
-    return { manager: view, swarm: { error: (error as Error).message } };
+    return { facts: { manager: view, swarm: { error: (error as Error).message } } };
   }
+  return { facts: { manager: view, swarm: await observeSwarm(api, service) }, api };
 }
 
 function judgeSwarmUp(manager: string, facts: { manager?: MachineView; swarm: SwarmView }): Judgement | { nodes: SwarmNode[]; service?: SwarmService } {
@@ -119,9 +122,6 @@ const tasksByNode = (tasks: SwarmTask[]): Map<string, number> => {
   for (const t of tasks) if (t.state === 'running') counts.set(t.node, (counts.get(t.node) ?? 0) + 1);
   return counts;
 };
-
-/** Without a running manager machine there is nothing to wait for. */
-const managerUp = (facts: { manager?: MachineView }): boolean => facts.manager !== undefined && facts.manager.exists && facts.manager.running;
 
 // --- swarm-nodes -------------------------------------------------------------------------------
 
@@ -149,10 +149,10 @@ export function judgeSwarmNodes(spec: { manager: string; nodes: number; managers
 
 export const swarmNodes: CheckModule<'swarm-nodes', SwarmNodesFacts> = {
   kind: 'swarm-nodes',
-  observe: (spec, { docker }) => observeManager(docker, spec.manager),
+  observe: async (spec, { docker }) => (await observeManager(docker, spec.manager)).facts,
   judge: judgeSwarmNodes,
   // Nodes joining or coming back are worth waiting for; a drained node or a missing manager is not.
-  retryable: (facts) => managerUp(facts) && !('error' in facts.swarm && /not a swarm manager/i.test(facts.swarm.error)) && !('nodes' in facts.swarm && facts.swarm.nodes.some((n) => n.availability !== 'active')),
+  retryable: (facts) => machineRuns(facts.manager) && !('error' in facts.swarm && /not a swarm manager/i.test(facts.swarm.error)) && !('nodes' in facts.swarm && facts.swarm.nodes.some((n) => n.availability !== 'active')),
 };
 
 // --- swarm-service -----------------------------------------------------------------------------
@@ -177,10 +177,10 @@ export function judgeSwarmService(spec: { manager: string; service: string; repl
 
 export const swarmService: CheckModule<'swarm-service', SwarmNodesFacts> = {
   kind: 'swarm-service',
-  observe: (spec, { docker }) => observeManager(docker, spec.manager, spec.service),
+  observe: async (spec, { docker }) => (await observeManager(docker, spec.manager, spec.service)).facts,
   judge: judgeSwarmService,
   // Tasks on their way are worth waiting for; a service missing or scaled down is not.
-  retryable: (facts) => managerUp(facts) && 'nodes' in facts.swarm && facts.swarm.service !== undefined && facts.swarm.service.replicas > 0 && facts.swarm.service.tasks.filter((t) => t.state === 'running').length < facts.swarm.service.replicas,
+  retryable: (facts) => machineRuns(facts.manager) && 'nodes' in facts.swarm && facts.swarm.service !== undefined && facts.swarm.service.replicas > 0 && facts.swarm.service.tasks.filter((t) => t.state === 'running').length < facts.swarm.service.replicas,
   // Tasks a moment from running (preparing, starting) are worth another look.
   settling: (facts) => !('error' in facts.swarm) && (facts.swarm.service?.tasks.some((t) => ['new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting'].includes(t.state)) ?? false),
 };
@@ -231,8 +231,6 @@ export function pickVictim(swarm: { nodes: SwarmNode[]; service?: SwarmService }
   return ranked[0];
 }
 
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-
 export function judgeReschedule(spec: { manager: string; service: string; deadline: number }, facts: RescheduleFacts): Judgement {
   const up = judgeSwarmUp(spec.manager, facts);
   if (isJudgement(up)) return up;
@@ -249,13 +247,10 @@ export function judgeReschedule(spec: { manager: string; service: string; deadli
   return pass(`${facts.victim} lost with ${plural(facts.lostTasks ?? 0, 'task')}: marked down after ${seconds(facts.nodeDownMs ?? facts.rescheduledMs)}, all ${facts.replicas} replicas running on the others after ${seconds(facts.rescheduledMs)}.${rejoin}`);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Kills the victim's machine, times the rescheduling on the manager, then starts the machine again. */
-async function runDrill(docker: DockerClient, manager: MachineView, spec: { service: string; deadline: number }, swarm: { nodes: SwarmNode[]; service?: SwarmService }): Promise<Partial<RescheduleFacts>> {
+async function runDrill(docker: DockerClient, api: Docker, spec: { service: string; deadline: number }, swarm: { nodes: SwarmNode[]; service?: SwarmService }): Promise<Partial<RescheduleFacts>> {
   const victim = pickVictim(swarm);
   if (!victim || !swarm.service) return {};
-  const api = (await machineEngine(docker, manager)).api;
   const facts: Partial<RescheduleFacts> = { victim: victim.node, lostTasks: victim.tasks, replicas: swarm.service.replicas };
   const machine = docker.api.getContainer(containerName(victim.node));
   const started = Date.now();
@@ -295,10 +290,10 @@ async function runDrill(docker: DockerClient, manager: MachineView, spec: { serv
 export const swarmReschedule: CheckModule<'swarm-reschedule', RescheduleFacts> = {
   kind: 'swarm-reschedule',
   async observe(spec, { docker }) {
-    const facts = await observeManager(docker, spec.manager, spec.service);
+    const { facts, api } = await observeManager(docker, spec.manager, spec.service);
     const up = judgeSwarmUp(spec.manager, facts);
-    if (isJudgement(up)) return facts;
-    return { ...facts, ...(await runDrill(docker, facts.manager!, spec, up)) };
+    if (isJudgement(up) || !api) return facts;
+    return { ...facts, ...(await runDrill(docker, api, spec, up)) };
   },
   judge: judgeReschedule,
   // The drill changes the world: trying it again after a failure would only repeat the loss.

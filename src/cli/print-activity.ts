@@ -1,3 +1,4 @@
+import { seconds } from '../format.js';
 import type { ActivityFeed } from '../actors/activity.js';
 import { formatCheck, type Output } from './output.js';
 
@@ -22,4 +23,3 @@ export function printActivity(feed: ActivityFeed, out: Output): () => void {
   });
 }
 
-export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

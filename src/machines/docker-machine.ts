@@ -1,9 +1,10 @@
 import { execa } from 'execa';
 import { EnvironmentError, UsageError } from '../errors.js';
+import { seconds } from '../format.js';
 import { shellWord } from '../runtime/container-spec.js';
 import { LABEL_MANAGED, MANAGED_FILTER } from '../runtime/labels.js';
 import { dockerMachineFailure, LS_FORMAT, parseEnv, parseIp, parseLsFormat, parseLsQuiet, parseLsTable, parseRm, type DockerMachineHost } from './docker-machine-parse.js';
-import { formatSeconds, PROVIDER_SUMMARY, type MachineProvider, type MachineTable, type ProviderIO } from './provider.js';
+import { PROVIDER_SUMMARY, type MachineProvider, type MachineTable, type ProviderIO } from './provider.js';
 import { LABEL_MACHINE } from './spec.js';
 
 /**
@@ -106,7 +107,7 @@ export function createDockerMachineProvider({ run, path, env = process.env }: Do
       for (const name of names) {
         await relay(['create', '-d', chosen, '--engine-label', `${LABEL_MANAGED}=true`, '--engine-label', `${LABEL_MACHINE}=${name}`, name], io);
       }
-      io.out.line(`Created ${names.length} docker-machine machine${names.length === 1 ? '' : 's'} (driver ${chosen}) in ${formatSeconds(Date.now() - started)}. Address one with: eval $(docker-machine env ${names[0]!})`);
+      io.out.line(`Created ${names.length} docker-machine machine${names.length === 1 ? '' : 's'} (driver ${chosen}) in ${seconds(Date.now() - started)}. Address one with: eval $(docker-machine env ${names[0]!})`);
     },
 
     /**

@@ -1,3 +1,4 @@
+import { MACHINE_VARIABLES } from '../runtime/endpoint.js';
 import { dockerHostUrl, type Machine } from './spec.js';
 
 export type EnvShell = 'bash' | 'fish' | 'powershell';
@@ -10,12 +11,15 @@ export const ENV_SHELLS: readonly EnvShell[] = ['bash', 'fish', 'powershell'];
  * do — and `--unset` clears all four. One difference: the hint names `lab machine env`.
  */
 export function envLines(machine: Pick<Machine, 'name' | 'port'>, shell: EnvShell, unset: boolean, certPath = ''): string {
-  const vars: [string, string][] = unset
-    ? [['DOCKER_TLS_VERIFY', ''], ['DOCKER_HOST', ''], ['DOCKER_CERT_PATH', ''], ['DOCKER_MACHINE_NAME', '']]
-    : [['DOCKER_TLS_VERIFY', '1'], ['DOCKER_HOST', dockerHostUrl(machine)], ['DOCKER_CERT_PATH', certPath], ['DOCKER_MACHINE_NAME', machine.name]];
+  const vars: [string, string][] = unset ? MACHINE_VARIABLES.map((name) => [name, '']) : Object.entries(machineVariables(machine, certPath));
   const { prefix, delimiter, suffix } = unset ? UNSET[shell] : SET[shell];
   const body = vars.map(([name, value]) => `${prefix}${name}${delimiter}${value}${suffix}`).join('');
   return body + usageHint(shell, envCommand(machine.name, shell, unset));
+}
+
+/** The values `eval $(lab machine env NAME)` gives the four variables. */
+export function machineVariables(machine: Pick<Machine, 'name' | 'port'>, certPath: string): Record<(typeof MACHINE_VARIABLES)[number], string> {
+  return { DOCKER_TLS_VERIFY: '1', DOCKER_HOST: dockerHostUrl(machine), DOCKER_CERT_PATH: certPath, DOCKER_MACHINE_NAME: machine.name };
 }
 
 /** The command line the hint repeats, as docker-machine repeats its own arguments. */

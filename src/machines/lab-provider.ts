@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { EnvironmentError } from '../errors.js';
+import { seconds } from '../format.js';
 import { shellWord } from '../runtime/container-spec.js';
 import type { DockerClient } from '../runtime/docker.js';
-import { envLines } from './env.js';
+import { MACHINE_VARIABLES } from '../runtime/endpoint.js';
+import { envLines, machineVariables } from './env.js';
 import { createCommands, createMachines, engineVersion, findMachine, listMachines, planCreate, removeMachines, waitForEngines } from './manage.js';
-import { formatSeconds as seconds, PROVIDER_SUMMARY, type MachineEnv, type MachineProvider } from './provider.js';
+import { PROVIDER_SUMMARY, type MachineEnv, type MachineProvider } from './provider.js';
 import { containerName, dockerHostUrl } from './spec.js';
 import { clientTls, writeCertPath } from './tls.js';
 
@@ -64,18 +66,14 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
 
     async env(name, shell, unset): Promise<MachineEnv> {
       if (unset) {
-        return { text: envLines({ name: name ?? '', port: 0 }, shell, true), set: {}, unset: ['DOCKER_TLS_VERIFY', 'DOCKER_HOST', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'] };
+        return { text: envLines({ name: name ?? '', port: 0 }, shell, true), set: {}, unset: [...MACHINE_VARIABLES] };
       }
       const client = docker();
       await client.ping();
       const machine = findMachine(await listMachines(client), name ?? '');
       if (!machine.running || !machine.port) throw new EnvironmentError(`The machine "${name}" is ${machine.state}.`, `Start it with \`docker start ${containerName(machine.name)}\`.`);
       const certs = writeCertPath(machine.name, await clientTls(client, machine.name));
-      return {
-        text: envLines(machine, shell, false, certs),
-        set: { DOCKER_TLS_VERIFY: '1', DOCKER_HOST: dockerHostUrl(machine), DOCKER_CERT_PATH: certs, DOCKER_MACHINE_NAME: machine.name },
-        unset: [],
-      };
+      return { text: envLines(machine, shell, false, certs), set: machineVariables(machine, certs), unset: [] };
     },
 
     /** The machine's address on the lab network, as `docker-machine ip` prints it. */

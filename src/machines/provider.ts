@@ -119,5 +119,3 @@ export function dockerMachineMissing(choice: ProviderChoice): EnvironmentError {
   );
 }
 
-/** As the CLI prints durations. */
-export const formatSeconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

@@ -24,8 +24,8 @@ export interface EndpointEnv {
 
 const DEFAULT_HOST = 'unix:///var/run/docker.sock';
 
-/** What `lab machine env` / `docker-machine env` export: they point `docker` at one machine. */
-const MACHINE_VARIABLES = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'] as const;
+/** What `lab machine env` / `docker-machine env` export, in their order: they point `docker` at one machine. */
+export const MACHINE_VARIABLES = ['DOCKER_TLS_VERIFY', 'DOCKER_HOST', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'] as const;
 
 /**
  * The environment the lab itself works in. After `eval $(lab machine env web)` the learner's shell

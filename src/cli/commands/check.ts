@@ -2,7 +2,8 @@ import { UsageError, type ExitCode } from '../../errors.js';
 import { failuresOf, recordReport } from '../../progress/record.js';
 import type { CommandContext } from '../context.js';
 import { pickStage } from '../pick-stage.js';
-import { printActivity, seconds } from '../print-activity.js';
+import { seconds } from '../../format.js';
+import { printActivity } from '../print-activity.js';
 
 /** `lab check --all`: re-checks every passed stage and names those that regressed. */
 async function checkAllPassed(ctx: CommandContext, options: { json?: boolean }): Promise<ExitCode> {

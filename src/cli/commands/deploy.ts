@@ -10,7 +10,7 @@ import type { ContainerFacts } from '../../runtime/docker.js';
 import { ensurePortsAvailable } from '../../runtime/ports.js';
 import type { CommandContext } from '../context.js';
 import type { Output } from '../output.js';
-import { seconds } from '../print-activity.js';
+import { seconds } from '../../format.js';
 
 /** The flags as commander gives them; the server count is the positional argument. */
 export type DeployFlags = Omit<RawDeployOptions, 'servers'>;

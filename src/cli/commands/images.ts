@@ -6,7 +6,7 @@ import { loadBundle, saveBundle, type BundleProgress } from '../../runtime/image
 import { buildImages } from '../../runtime/images.js';
 import type { CommandContext } from '../context.js';
 import type { Output } from '../output.js';
-import { seconds } from '../print-activity.js';
+import { seconds } from '../../format.js';
 
 /** `lab images build [--offline]`: every image the track needs, with progress; cached layers make a rebuild quick. */
 export async function imagesBuildCommand(ctx: CommandContext, options: { offline?: boolean }): Promise<ExitCode> {

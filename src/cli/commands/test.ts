@@ -3,7 +3,8 @@ import { UsageError, type ExitCode } from '../../errors.js';
 import { resolveStage } from '../../lessons/graph.js';
 import { runTrack, toJunit, type StageOutcome, type TrackRun } from '../../track/run-track.js';
 import type { CommandContext } from '../context.js';
-import { printActivity, seconds } from '../print-activity.js';
+import { seconds } from '../../format.js';
+import { printActivity } from '../print-activity.js';
 
 export interface TestFlags {
   from?: string;
