@@ -42,6 +42,7 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     '    # One thread is plenty for the lab, and it logs requests in the order they were answered (with',
     '    # more threads, two requests answered within a millisecond can be logged the other way round).',
     '    nbthread 1',
+    ...CONNECTION_LIMIT,
     '',
     '# Docker\'s DNS server, on every user-defined network (simple-network), knows each container by',
     '# name. HAProxy asks it again every second (hold valid), so a server that comes back with a new',
@@ -65,6 +66,20 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     '',
   ].join('\n');
 }
+
+/**
+ * The connection limit, in every configuration's global section. Left unset, HAProxy sizes its file
+ * descriptor table from the open-files limit the engine gives containers: about a billion on Docker
+ * 23–28 under systemd (HAProxy then cannot allocate the table and exits), 1024 soft on Docker 29.
+ * With maxconn set it needs about 8 200 descriptors and raises its own soft limit to that.
+ */
+export const CONNECTION_LIMIT = [
+  '    # The connection limit, set here rather than derived from the container\'s open-files limit,',
+  '    # which differs between engines (about a billion on Docker 23-28: HAProxy then fails to start,',
+  '    # "Not enough memory to allocate ... entries for fdtab"; 1024 on Docker 29). With it HAProxy',
+  '    # needs about 8200 file descriptors, and raises its own limit to that.',
+  '    maxconn 4096',
+];
 
 const BALANCE_COMMENT: Record<HaproxyBalance, string> = {
   roundrobin: '# Each request goes to the next server in turn: server_1, server_2, server_3, server_1, ...',

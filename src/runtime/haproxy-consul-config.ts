@@ -6,7 +6,7 @@
  *   the server lines and reloading HAProxy seamlessly, as consul-template would.
  * Pure: same input, same text. Every setting that matters carries a comment saying why.
  */
-import { defaultsAndFrontend } from './haproxy-config.js';
+import { CONNECTION_LIMIT, defaultsAndFrontend } from './haproxy-config.js';
 
 /** A passing instance of simple-service as the catalog reports it (`/v1/health/service/simple-service?passing`). */
 export interface ServiceInstance {
@@ -150,6 +150,7 @@ export function globalSection(mode: 'DNS' | 'watch'): string[] {
     '    stats socket /var/run/haproxy.sock mode 600 level admin',
     '    # One thread: requests are logged in the order they were answered.',
     '    nbthread 1',
+    ...CONNECTION_LIMIT,
     '',
   ];
 }

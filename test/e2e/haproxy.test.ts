@@ -188,3 +188,41 @@ describe('simple-haproxy in front of three servers (real engine)', () => {
     expect(Date.now() - stopping).toBeLessThan(2_000);
   }, 30_000);
 });
+
+/**
+ * HAProxy starts and serves whatever open-files limit the engine gives containers: it no longer sizes
+ * itself from it (maxconn is set). Docker 29 gives 1024 soft (it must raise its own), Docker 23-28
+ * under systemd about a billion (the VM lane runs that one: this engine's hard limit is lower).
+ */
+describe.each([
+  ['1024 soft, as Docker 29 gives', { Soft: 1024, Hard: 20_000 }],
+  ['the engine\'s own hard limit', { Soft: 20_000, Hard: 20_000 }],
+])('simple-haproxy with open files %s', (_name, nofile) => {
+  const name = `dltest_${runId}_nofile_${nofile.Soft}`;
+
+  afterAll(async () => {
+    await docker.removeContainer(name);
+  });
+
+  it('starts with the lab\'s configuration and answers', async () => {
+    const hostPort = await freePort();
+    await docker.api.createContainer({
+      name,
+      Image: 'localhost:5000/simple-haproxy',
+      Labels: testLabels,
+      ExposedPorts: { '80/tcp': {} },
+      HostConfig: { Ulimits: [{ Name: 'nofile', ...nofile }], PortBindings: { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] } },
+    });
+    await docker.api.getContainer(name).putArchive(tarOf('haproxy.cfg', renderHaproxyConfig({ servers: [] })), { path: HAPROXY_CONFIG_PATH.slice(0, HAPROXY_CONFIG_PATH.lastIndexOf('/')) });
+    await docker.api.getContainer(name).start();
+    const lines = await until('HAProxy to load its configuration', async () => {
+      const log = await docker.logs(name, 200);
+      return log.some((line) => line.includes('Loading success.') || line.includes('ALERT')) ? log : undefined;
+    });
+    expect(lines.filter((line) => line.includes('ALERT'))).toEqual([]);
+    // No server is configured: HAProxy itself answers 503, which proves it listens and serves.
+    const answer = await until('an answer', async () => (await fetch(`http://127.0.0.1:${hostPort}/`, { signal: AbortSignal.timeout(2_000) })).status);
+    expect(answer).toBe(503);
+  }, 60_000);
+});
+
