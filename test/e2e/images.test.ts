@@ -109,4 +109,21 @@ describe('lab images (real engine)', () => {
     await container.stop({ t: 10 });
     expect(Date.now() - stopping).toBeLessThan(2_000);
   }, 120_000);
+
+  it('builds simple-consul from the next mirror when the first has no bullseye (as when Debian moves it to its archive)', async () => {
+    const tag = `dltest-consul-${runId}`;
+    let output = '';
+    const build = await shell.run(
+      `DOCKER_BUILDKIT=0 docker build --no-cache --label dev.dockerlab.test=${runId} -t ${tag} --build-arg BULLSEYE_MIRRORS="http://deb.debian.org/no-bullseye-here http://deb.debian.org/debian" -f dockerfiles/simple-consul/Dockerfile consul`,
+      { cwd: root, onOutput: (text) => (output += text) },
+    );
+    try {
+      expect({ exitCode: build.exitCode, tail: output.slice(-600) }).toMatchObject({ exitCode: 0 });
+      expect(output).toContain('simple-consul: http://deb.debian.org/no-bullseye-here has no bullseye consul; trying the next mirror');
+      const source = await shell.run(`docker run --rm --entrypoint cat ${tag} /consul/SOURCE`, { cwd: root, onOutput: (text) => (output = text) });
+      expect({ exitCode: source.exitCode, source: output.trim() }).toEqual({ exitCode: 0, source: expect.stringMatching(/^consul 1\.8\.7\S* from http:\/\/deb\.debian\.org\/debian bullseye$/) });
+    } finally {
+      await shell.run(`docker rmi -f ${tag}`, { cwd: root });
+    }
+  }, 300_000);
 });
