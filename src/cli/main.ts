@@ -112,7 +112,8 @@ export function buildProgram(context: () => CommandContext, exit: (code: ExitCod
     .command('build')
     .description('build every lab image (cached)')
     .option('--offline', 'make the Debian base locally with debootstrap instead of pulling it')
-    .action((options: { offline?: boolean }) => run((ctx) => imagesBuildCommand(ctx, options))());
+    .option('--missing', 'build only the images the engine does not have yet')
+    .action((options: { offline?: boolean; missing?: boolean }) => run((ctx) => imagesBuildCommand(ctx, options))());
   images.command('save <file>').description('write every image the track needs into one tarball, with a manifest and checksums').action((file: string) => run((ctx) => imagesSaveCommand(ctx, file))());
   images.command('load <file>').description('verify a bundle from `lab images save`, then load it into the engine').action((file: string) => run((ctx) => imagesLoadCommand(ctx, file))());
   const machine = program

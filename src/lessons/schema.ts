@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LAB_IMAGES, labImage } from '../runtime/image-catalog.js';
 
 /** Stage ids are stable slugs: progress is stored by id, never by position. */
 export const stageIdSchema = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a lowercase slug like "single-host"');
@@ -223,6 +224,18 @@ export const stageSchema = z.object({
   setup: commandList,
   solve: commandList,
   cleanup: commandList,
+  /**
+   * The lab images the stage runs or builds FROM, each once: `lab images build`, `images save`,
+   * `doctor` and `lab test` read this list, and a stage opened on an engine without them builds them first.
+   */
+  images: z
+    .array(z.string().refine((reference) => labImage(reference) !== undefined, { message: `is not one of the lab's images (${LAB_IMAGES.map((image) => image.reference).join(', ')})` }))
+    .default([])
+    .superRefine((images, ctx) => {
+      for (const [index, reference] of images.entries()) {
+        if (images.indexOf(reference) !== index) ctx.addIssue({ code: 'custom', path: [index], message: `"${reference}" is listed twice` });
+      }
+    }),
   /** Ports the stage publishes on 127.0.0.1; checked free (or the lab's own) before setup and solve. */
   ports: z.array(z.number().int().min(1).max(65535)).default([]),
   /** Concept stages: frames to step through (one Mesos offer cycle, say). */

@@ -6,8 +6,9 @@ import { EnvironmentError } from '../errors.js';
 import type { DockerClient } from './docker.js';
 import type { Shell } from './shell.js';
 
-/** Every lab Dockerfile starts `FROM` this (its `BASE_IMAGE` default). */
-export const BASE_IMAGE = 'debian:bookworm-slim';
+import { BASE_IMAGE } from './image-catalog.js';
+
+export { BASE_IMAGE };
 /** A second name for an imported base, so it is recognisable as the lab's own. */
 export const BASE_ALIAS = 'dockerlab/base:bookworm';
 export const FALLBACK_MIRROR = 'http://deb.debian.org/debian';
@@ -27,8 +28,8 @@ export interface EnsureBaseOptions {
 
 export interface BaseImageResult {
   image: string;
-  /** `present`: nothing was done. */
-  source: 'present' | 'pulled' | 'imported';
+  /** `present`: nothing was done; `unneeded`: nothing to build started from it. */
+  source: 'present' | 'pulled' | 'imported' | 'unneeded';
   durationMs: number;
 }
 

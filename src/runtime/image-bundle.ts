@@ -1,10 +1,7 @@
-import { CONSUL_IMAGE, WATCH_LB_IMAGE } from './consul-specs.js';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import type { Stage } from '../lessons/types.js';
-import { LB_IMAGE, SERVER_IMAGE } from '../deploy/plan.js';
-import { BASE_IMAGE } from './base-image.js';
-import { LAB_IMAGES } from './images.js';
+import { withAncestors } from './image-catalog.js';
 
 /**
  * An offline-classroom bundle is one plain tar file: `images.tar` (one `docker save` stream of every
@@ -106,45 +103,12 @@ export function withTag(reference: string): string {
   return lastPart.includes(':') || lastPart.includes('@') ? reference : `${reference}:latest`;
 }
 
-/** What a lab command runs, beyond the image names typed in it. */
-const LAB_COMMAND_IMAGES: { pattern: RegExp; images: string[] }[] = [
-  { pattern: /\blab\s+deploy\b/, images: [SERVER_IMAGE] },
-  { pattern: /\blab\s+deploy\b[^\n;|&]*\s(-l|--lb)(\s|=|\d)/, images: [LB_IMAGE] },
-  { pattern: /\blab\s+deploy\b[^\n;|&]*\s(-c|--consul)(\s|$)/, images: [CONSUL_IMAGE] },
-  { pattern: /\blab\s+deploy\b[^\n;|&]*\s--lb-mode[\s=]watch\b/, images: [WATCH_LB_IMAGE] },
-];
-
 /**
- * The images a track needs, derived from its lessons: every lab image (or the base) a command of
- * setup, solve, cleanup or a step names, or a check expects; building a lab Dockerfile needs that
- * image's cache and the base it starts FROM; `lab deploy` runs the server image (and the load
- * balancer's with -l). In the lab's order: the base first.
+ * The images a track needs: every image its stages declare (`images:` in stage.yaml), with what each
+ * is built from (so an offline machine can rebuild one), the base first, in build order.
  */
-export function imagesNeeded(lessons: { stages: readonly Pick<Stage, 'setup' | 'solve' | 'cleanup' | 'steps' | 'checks'>[] }): string[] {
-  const known = [BASE_IMAGE, ...LAB_IMAGES.map((image) => image.reference)];
-  const needed = new Set<string>();
-  for (const stage of lessons.stages) {
-    const commands = [...stage.setup, ...stage.solve, ...stage.cleanup, ...stage.steps.map((step) => step.command)];
-    for (const command of commands) {
-      for (const reference of known) if (mentions(command, reference)) needed.add(reference);
-      for (const image of LAB_IMAGES) {
-        if (command.includes(image.dockerfile)) needed.add(image.reference).add(BASE_IMAGE);
-      }
-      for (const rule of LAB_COMMAND_IMAGES) if (rule.pattern.test(command)) rule.images.forEach((image) => needed.add(image));
-    }
-    for (const check of stage.checks) {
-      const image = 'image' in check && typeof check.image === 'string' ? check.image : undefined;
-      const pushed = check.kind === 'registry-image' ? `${check.registry}/${check.repository}:${check.tag}` : undefined;
-      for (const reference of known) if ((image !== undefined && withTag(reference) === withTag(image)) || withTag(reference) === pushed) needed.add(reference);
-    }
-  }
-  return known.filter((reference) => needed.has(reference));
-}
-
-/** The reference as a whole word (bare or `:latest`): `simple-server-old` is not `simple-server`. */
-function mentions(command: string, reference: string): boolean {
-  const escaped = reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[\\s'"=])${escaped}(:latest)?(?=$|[\\s'";|&)])`, 'm').test(command);
+export function imagesNeeded(lessons: { stages: readonly Pick<Stage, 'images'>[] }): string[] {
+  return withAncestors(lessons.stages.flatMap((stage) => stage.images));
 }
 
 /** ustar reads and writes: the bundle is a tar any `tar tf` can list. */

@@ -1,25 +1,10 @@
 import { EnvironmentError, UsageError } from '../errors.js';
 import { BASE_IMAGE, ensureBaseImage, type BaseImageResult } from './base-image.js';
+import { LAB_IMAGES, withAncestors, type LabImage } from './image-catalog.js';
 import type { DockerClient } from './docker.js';
 import type { Shell } from './shell.js';
 
-/** An image the lab builds: paths are relative to the project root, as the learner types them. */
-export interface LabImage {
-  name: string;
-  reference: string;
-  dockerfile: string;
-  context: string;
-}
-
-export const LAB_IMAGES: LabImage[] = [
-  { name: 'simple-server', reference: 'localhost:5000/simple-server', dockerfile: 'dockerfiles/simple-server/Dockerfile', context: 'example-service' },
-  { name: 'registry', reference: 'dockerlab/registry', dockerfile: 'dockerfiles/registry/Dockerfile', context: 'dockerfiles/registry' },
-  { name: 'simple-haproxy', reference: 'localhost:5000/simple-haproxy', dockerfile: 'dockerfiles/simple-haproxy/Dockerfile', context: 'dockerfiles/simple-haproxy' },
-  { name: 'simple-consul', reference: 'localhost:5000/simple-consul', dockerfile: 'dockerfiles/simple-consul/Dockerfile', context: 'consul' },
-  // Built from simple-haproxy and simple-consul (FROM and COPY --from): it comes after both.
-  { name: 'simple-haproxy-consul', reference: 'localhost:5000/simple-haproxy-consul', dockerfile: 'dockerfiles/simple-haproxy-consul/Dockerfile', context: 'consul' },
-  { name: 'host', reference: 'dockerlab/host', dockerfile: 'dockerfiles/host/Dockerfile', context: 'dockerfiles/host' },
-];
+export { LAB_IMAGES, type LabImage } from './image-catalog.js';
 
 export type BuildEvent =
   | { type: 'base'; line: string }
@@ -40,8 +25,10 @@ export interface BuildOptions {
   /** Project root: the folder holding dockerfiles/ and example-service/. */
   root: string;
   offline: boolean;
-  /** Names from LAB_IMAGES; default all. */
+  /** References (as stage.yaml lists them) or names from LAB_IMAGES, each built with what it is built from; default all. */
   images?: string[];
+  /** Build only what the engine does not have yet (first use); by default every one is built (cached layers make it quick). */
+  onlyMissing?: boolean;
   onEvent?: (event: BuildEvent) => void;
   signal?: AbortSignal;
 }
@@ -66,10 +53,12 @@ export function parseBuildProgress(line: string): { step: number; total: number 
 /** Makes the base image, then builds the chosen lab images one after the other. Pushes nothing. */
 export async function buildImages(options: BuildOptions): Promise<BuildSummary> {
   const started = Date.now();
-  const images = selectImages(options.images);
+  let images = selectImages(options.images);
+  if (options.onlyMissing) images = await missingOnes(options.docker, images);
   const emit = options.onEvent ?? (() => undefined);
   const baseLines = lineSplitter((line) => emit({ type: 'base', line }));
-  const base = await ensureBaseImage({ ...options, onOutput: baseLines.push });
+  const needsBase = images.some((image) => image.from.includes(BASE_IMAGE));
+  const base: BaseImageResult = needsBase ? await ensureBaseImage({ ...options, onOutput: baseLines.push }) : { image: BASE_IMAGE, source: 'unneeded', durationMs: 0 };
   baseLines.flush();
   const built: BuildSummary['images'] = [];
   for (const image of images) built.push({ name: image.name, reference: image.reference, ...(await buildOne(image, options, emit)) });
@@ -78,11 +67,22 @@ export async function buildImages(options: BuildOptions): Promise<BuildSummary> 
 
 function selectImages(names: string[] | undefined): LabImage[] {
   if (names === undefined) return LAB_IMAGES;
-  return names.map((name) => {
-    const image = LAB_IMAGES.find((candidate) => candidate.name === name);
-    if (!image) throw new UsageError(`Unknown image "${name}".`, `Choose from: ${LAB_IMAGES.map((i) => i.name).join(', ')}.`);
-    return image;
+  const references = names.map((name) => {
+    const image = LAB_IMAGES.find((candidate) => candidate.name === name || candidate.reference === name);
+    if (!image && name !== BASE_IMAGE) throw new UsageError(`Unknown image "${name}".`, `Choose from: ${LAB_IMAGES.map((i) => i.name).join(', ')}.`);
+    return image?.reference ?? name;
   });
+  const wanted = new Set(withAncestors(references));
+  return LAB_IMAGES.filter((image) => wanted.has(image.reference));
+}
+
+/** The images the engine lacks, and those built from one of them (a new parent means a new child). */
+async function missingOnes(docker: DockerClient, images: LabImage[]): Promise<LabImage[]> {
+  const missing = new Set<string>();
+  for (const image of images) {
+    if (image.from.some((parent) => missing.has(parent)) || !(await docker.inspectImage(image.reference))) missing.add(image.reference);
+  }
+  return images.filter((image) => missing.has(image.reference));
 }
 
 async function buildOne(image: LabImage, options: BuildOptions, emit: (event: BuildEvent) => void): Promise<{ durationMs: number; cached: boolean }> {

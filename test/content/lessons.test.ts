@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { loadLessons } from '../../src/lessons/load.js';
+import { LAB_IMAGES } from '../../src/runtime/image-catalog.js';
 import { choiceOf, judgeQuiz, type RecordedAnswer } from '../../src/quiz/judge.js';
 import { packageRoot } from '../../src/runtime/paths.js';
 import { paneRows, quizLines, walkthroughLines } from '../../src/tui/concept-panes.js';
@@ -51,6 +52,28 @@ describe.each(lessons.stages.map((stage) => [stage.id, stage] as const))('lesson
         expect(stage.ports).toContain(Number(port));
       }
     }
+  });
+
+  it('declares every lab image its commands run or build FROM', () => {
+    // A lab image named in a command (`docker run … dockerlab/registry`, `simple-registry:5000/simple-consul`
+    // on a machine), one `lab deploy` runs, or one its Dockerfile builds FROM, is in `images:`.
+    const declared = new Set(stage.images);
+    const used = new Set<string>();
+    for (const command of everyCommand(stage)) {
+      for (const image of LAB_IMAGES) {
+        const repository = image.reference.replace(/^localhost:5000\//, '');
+        if (new RegExp(`(^|[\\s/])${repository.replace('/', '\\/')}(:latest)?($|[\\s;&|)"])`).test(command)) used.add(image.reference);
+        if (command.includes(image.dockerfile)) image.from.forEach((parent) => used.add(parent));
+      }
+      if (/\blab deploy\b/.test(command)) used.add('localhost:5000/simple-server');
+      if (/\blab deploy\b.*\s(-l|--lb)[\s=]\d/.test(command)) used.add('localhost:5000/simple-haproxy');
+      if (/\blab deploy\b.*\s(-c|--consul)\b/.test(command)) used.add('localhost:5000/simple-consul');
+      if (/\blab deploy\b.*--lb-mode[\s=]watch/.test(command)) used.add('localhost:5000/simple-haproxy-consul');
+      if (/\blab machine create\b/.test(command)) used.add('dockerlab/host');
+    }
+    // What a stage builds itself it need not have beforehand (stage 1 builds simple-server).
+    const built = new Set(LAB_IMAGES.filter((image) => everyCommand(stage).some((command) => command.includes(`-t ${image.reference} `))).map((image) => image.reference));
+    expect([...used].filter((reference) => !declared.has(reference) && !built.has(reference)).sort()).toEqual([]);
   });
 
   it('gives every check a title that reads as a claim', () => {

@@ -200,32 +200,21 @@ describe('tar headers', () => {
 });
 
 describe('imagesNeeded', () => {
-  const stage = (commands: { setup?: string[]; solve?: string[]; steps?: string[] }, checks: unknown[] = []) => ({
-    setup: commands.setup ?? [],
-    solve: commands.solve ?? [],
-    cleanup: [],
-    steps: (commands.steps ?? []).map((command, index) => ({ name: `s${index}`, command, long: false })),
-    checks: checks as never[],
-  });
-
-  it('finds the base and the images of stages 1-3 in the real track, base first', () => {
+  it('is what the real track declares, with what each is built from, base first and in build order', () => {
     const needed = imagesNeeded(loadLessons(join(process.cwd(), 'lessons')));
-    expect(needed[0]).toBe('debian:bookworm-slim');
-    expect(needed).toEqual(expect.arrayContaining(['localhost:5000/simple-server', 'dockerlab/registry', 'localhost:5000/simple-haproxy']));
-    expect(needed.filter((reference) => reference !== 'debian:bookworm-slim')).toEqual(LAB_IMAGES.map((image) => image.reference).filter((reference) => needed.includes(reference)));
+    expect(needed).toEqual(['debian:bookworm-slim', ...LAB_IMAGES.map((image) => image.reference)]);
   });
 
-  it('finds only what a fixture track names, in the lab order', () => {
+  it('takes only the declared images of a fixture track, and what they are built from', () => {
     const dir = writeLessons([
       {
         folder: '01-one',
         yaml: `id: one
 title: One
 summary: The one stage.
+images: [localhost:5000/simple-server]
 setup:
   - docker run -d --name reg dockerlab/registry
-solve:
-  - lab deploy 3
 checks:
   - kind: container-running
     title: reg runs
@@ -233,37 +222,21 @@ checks:
 `,
       },
     ]);
-    expect(imagesNeeded(loadLessons(dir))).toEqual(['localhost:5000/simple-server', 'dockerlab/registry']);
+    // dockerlab/registry is only named in a command: nothing is guessed from commands.
+    expect(imagesNeeded(loadLessons(dir))).toEqual(['debian:bookworm-slim', 'dockerlab/python', 'localhost:5000/simple-server']);
   });
 
-  it('counts the commands of lesson steps', () => {
-    expect(imagesNeeded({ stages: [stage({ steps: ['docker pull debian:bookworm-slim'] })] })).toEqual(['debian:bookworm-slim']);
+  it('needs both parents of an image copied from two', () => {
+    expect(imagesNeeded({ stages: [{ images: ['localhost:5000/simple-haproxy-consul'] }] })).toEqual([
+      'debian:bookworm-slim',
+      'localhost:5000/simple-haproxy',
+      'localhost:5000/simple-consul',
+      'localhost:5000/simple-haproxy-consul',
+    ]);
   });
 
-  it('adds the load balancer image for `lab deploy -l`', () => {
-    expect(imagesNeeded({ stages: [stage({ solve: ['lab deploy -l 3 10'] })] })).toEqual(['localhost:5000/simple-server', 'localhost:5000/simple-haproxy']);
-  });
-
-  it('adds the base and the image itself for a build of a lab Dockerfile', () => {
-    const build = 'docker build -t mine -f dockerfiles/simple-haproxy/Dockerfile dockerfiles/simple-haproxy';
-    expect(imagesNeeded({ stages: [stage({ solve: [build] })] })).toEqual(['debian:bookworm-slim', 'localhost:5000/simple-haproxy']);
-  });
-
-  it('takes `:latest` as the same image and a longer name as another', () => {
-    const commands = ['docker run dockerlab/registry:latest', 'docker run localhost:5000/simple-server-old', 'docker run localhost:5000/simple-haproxy:v2'];
-    expect(imagesNeeded({ stages: [stage({ setup: commands })] })).toEqual(['dockerlab/registry']);
-  });
-
-  it('counts the image a check expects and the image a registry check looks for', () => {
-    const checks = [
-      { kind: 'container-running', title: 't', container: 'c', image: 'localhost:5000/simple-haproxy' },
-      { kind: 'registry-image', title: 't', repository: 'simple-server', tag: 'latest', registry: 'localhost:5000' },
-    ];
-    expect(imagesNeeded({ stages: [stage({}, checks)] })).toEqual(['localhost:5000/simple-server', 'localhost:5000/simple-haproxy']);
-  });
-
-  it('needs nothing for a track that names no lab image', () => {
-    expect(imagesNeeded({ stages: [stage({ solve: ['docker run nginx', 'echo dockerlab/registry-mirror'] })] })).toEqual([]);
+  it('needs nothing for a track that declares none', () => {
+    expect(imagesNeeded({ stages: [{ images: [] }, { images: [] }] })).toEqual([]);
   });
 });
 

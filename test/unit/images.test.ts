@@ -30,7 +30,7 @@ describe('buildCommand', () => {
   });
 
   it('quotes words bash would split', () => {
-    const odd = { name: 'x', reference: 'x', dockerfile: 'my files/Dockerfile', context: "it's here" };
+    const odd = { name: 'x', reference: 'x', dockerfile: 'my files/Dockerfile', context: "it's here", from: [] };
     expect(buildCommand(odd)).toBe(`DOCKER_BUILDKIT=0 docker build -t x -f 'my files/Dockerfile' 'it'\\''s here'`);
   });
 });
@@ -149,7 +149,16 @@ describe('buildImages', () => {
     const shell = fakeShell(() => ({ output: 'Step 3/9 : RUN apt-get update\nE: Unable to locate package pyhton3\n', exitCode: 100 }));
     const build = buildImages({ shell, docker: fakeDocker(['debian:bookworm-slim']), root: '/lab', offline: true });
     await expect(build).rejects.toThrow(EnvironmentError);
-    await expect(build).rejects.toThrow(/Building simple-server failed[\s\S]*Unable to locate package pyhton3/);
+    await expect(build).rejects.toThrow(/Building python failed[\s\S]*Unable to locate package pyhton3/);
+  });
+
+  it('on first use builds only what the engine lacks, with what is built from it, and leaves the base alone when nothing needs it', async () => {
+    const shell = fakeShell(() => ({ output: CACHED_BUILD }));
+    const present = ['debian:bookworm-slim', 'dockerlab/registry', 'localhost:5000/simple-server', 'localhost:5000/simple-consul'];
+    const summary = await buildImages({ shell, docker: fakeDocker(present), root: '/lab', offline: true, onlyMissing: true, images: ['localhost:5000/simple-haproxy-consul', 'dockerlab/registry'] });
+    expect(summary.images.map((built) => built.name)).toEqual(['simple-haproxy', 'simple-haproxy-consul']);
+    const none = await buildImages({ shell: fakeShell(), docker: fakeDocker(['dockerlab/python', 'localhost:5000/simple-server']), root: '/lab', offline: true, onlyMissing: true, images: ['localhost:5000/simple-server'] });
+    expect(none).toMatchObject({ images: [], base: { source: 'unneeded' } });
   });
 
   it('refuses an unknown image name', async () => {

@@ -8,8 +8,8 @@ import type { CommandContext } from '../context.js';
 import type { Output } from '../output.js';
 import { seconds } from '../../format.js';
 
-/** `lab images build [--offline]`: every image the track needs, with progress; cached layers make a rebuild quick. */
-export async function imagesBuildCommand(ctx: CommandContext, options: { offline?: boolean }): Promise<ExitCode> {
+/** `lab images build [--offline] [--missing]`: every image the track needs, with progress; cached layers make a rebuild quick. */
+export async function imagesBuildCommand(ctx: CommandContext, options: { offline?: boolean; missing?: boolean }): Promise<ExitCode> {
   const { out } = ctx;
   await ctx.docker().ping();
   const summary = await buildImages({
@@ -17,6 +17,8 @@ export async function imagesBuildCommand(ctx: CommandContext, options: { offline
     docker: ctx.docker(),
     root: ctx.root,
     offline: Boolean(options.offline),
+    images: imagesNeeded(ctx.lessons()),
+    onlyMissing: Boolean(options.missing),
     signal: ctx.signal,
     onEvent(event) {
       switch (event.type) {
@@ -35,7 +37,7 @@ export async function imagesBuildCommand(ctx: CommandContext, options: { offline
       }
     },
   });
-  out.line(`Built ${summary.images.length} image(s) in ${seconds(summary.totalMs)}.`);
+  out.line(summary.images.length === 0 ? 'Every image the track needs is here; nothing to build.' : `Built ${summary.images.length} image(s) in ${seconds(summary.totalMs)}.`);
   return 0;
 }
 
