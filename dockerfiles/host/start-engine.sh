@@ -29,9 +29,27 @@ fi
 
 key server-key.pem
 openssl req -new -key server-key.pem -subj "/CN=$NAME" -out server.csr
-printf 'subjectAltName = DNS:%s,DNS:lab-machine-%s,DNS:localhost,IP:127.0.0.1%s\nextendedKeyUsage = serverAuth\n' "$NAME" "$NAME" "${IP:+,IP:$IP}" > server.ext
+# LAB_MACHINE_ADDRESS: on a remote engine, the engine host's address, where the lab reaches this
+# machine's engine port (a name or an IP address).
+case "${LAB_MACHINE_ADDRESS:-}" in
+  "") EXTRA="" ;;
+  *[!0-9.]*) EXTRA=",DNS:$LAB_MACHINE_ADDRESS" ;;
+  *) EXTRA=",IP:$LAB_MACHINE_ADDRESS" ;;
+esac
+printf 'subjectAltName = DNS:%s,DNS:lab-machine-%s,DNS:localhost,IP:127.0.0.1%s%s\nextendedKeyUsage = serverAuth\n' "$NAME" "$NAME" "${IP:+,IP:$IP}" "$EXTRA" > server.ext
 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -sha256 -days 3650 -extfile server.ext -out server-cert.pem 2>/dev/null
 rm -f server.csr server.ext
+
+# cgroup v2 (the machine runs with a cgroup namespace of its own): the inner engine may only make
+# cgroups below a root that holds no process, with every controller delegated to its children. Move
+# this machine's own processes into /init and enable the controllers for the subtree, as the
+# docker:dind entrypoint does. (On cgroup v1 the host's tree is mounted here and nothing is needed.)
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+  mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
+  mkdir -p /sys/fs/cgroup/init
+  xargs -rn1 < /sys/fs/cgroup/cgroup.procs > /sys/fs/cgroup/init/cgroup.procs 2>/dev/null || true
+  sed -e 's/ / +/g' -e 's/^/+/' < /sys/fs/cgroup/cgroup.controllers > /sys/fs/cgroup/cgroup.subtree_control
+fi
 
 exec dockerd \
   -H unix:///var/run/docker.sock \

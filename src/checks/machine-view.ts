@@ -29,8 +29,8 @@ export interface MachineView {
 }
 
 /** The engine inside a lab machine: TLS on its 127.0.0.1 port, with the machine's client certificate. */
-export async function machineEngine(docker: DockerClient, machine: Pick<Machine, 'name' | 'port'>): Promise<DockerClient> {
-  return createTlsDockerClient(machine.port, await clientTls(docker, machine.name));
+export async function machineEngine(docker: DockerClient, machine: Pick<Machine, 'name' | 'port' | 'address'>): Promise<DockerClient> {
+  return createTlsDockerClient(machine, await clientTls(docker, machine.name));
 }
 
 export async function observeMachines(docker: DockerClient, names: string[]): Promise<MachineView[]> {

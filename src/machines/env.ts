@@ -10,7 +10,7 @@ export const ENV_SHELLS: readonly EnvShell[] = ['bash', 'fish', 'powershell'];
  * same order — a lab machine's engine speaks TLS with a client certificate, as docker-machine's
  * do — and `--unset` clears all four. One difference: the hint names `lab machine env`.
  */
-export function envLines(machine: Pick<Machine, 'name' | 'port'>, shell: EnvShell, unset: boolean, certPath = ''): string {
+export function envLines(machine: Pick<Machine, 'name' | 'port' | 'address'>, shell: EnvShell, unset: boolean, certPath = ''): string {
   const vars: [string, string][] = unset ? MACHINE_VARIABLES.map((name) => [name, '']) : Object.entries(machineVariables(machine, certPath));
   const { prefix, delimiter, suffix } = unset ? UNSET[shell] : SET[shell];
   const body = vars.map(([name, value]) => `${prefix}${name}${delimiter}${value}${suffix}`).join('');
@@ -18,7 +18,7 @@ export function envLines(machine: Pick<Machine, 'name' | 'port'>, shell: EnvShel
 }
 
 /** The values `eval $(lab machine env NAME)` gives the four variables. */
-export function machineVariables(machine: Pick<Machine, 'name' | 'port'>, certPath: string): Record<(typeof MACHINE_VARIABLES)[number], string> {
+export function machineVariables(machine: Pick<Machine, 'name' | 'port' | 'address'>, certPath: string): Record<(typeof MACHINE_VARIABLES)[number], string> {
   return { DOCKER_TLS_VERIFY: '1', DOCKER_HOST: dockerHostUrl(machine), DOCKER_CERT_PATH: certPath, DOCKER_MACHINE_NAME: machine.name };
 }
 

@@ -3,7 +3,7 @@ import { EnvironmentError } from '../errors.js';
 import { seconds } from '../format.js';
 import { shellWord } from '../runtime/container-spec.js';
 import type { DockerClient } from '../runtime/docker.js';
-import { MACHINE_VARIABLES } from '../runtime/endpoint.js';
+import { labEnvironment, MACHINE_VARIABLES } from '../runtime/endpoint.js';
 import { envLines, machineVariables } from './env.js';
 import { createCommands, createMachines, engineVersion, findMachine, listMachines, planCreate, removeMachines, waitForEngines } from './manage.js';
 import { PROVIDER_SUMMARY, type MachineEnv, type MachineProvider } from './provider.js';
@@ -22,8 +22,9 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
 
     async create(names, { publish }, io) {
       const client = docker();
-      const planned = await planCreate(client, names, publish);
+      const { machines: planned, why } = await planCreate(client, names, publish);
       const started = Date.now();
+      io.out.line(io.out.dim(`# On this engine ${why}.`));
       for (const machine of planned) for (const line of createCommands(machine)) io.out.line(io.out.dim(`$ ${line}`));
       await createMachines(client, planned);
       let last = '';
@@ -38,9 +39,10 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
       }).finally(() => {
         if (io.out.interactive) io.write('\n');
       });
+      const where = publishedWhere(planned[0]?.remoteAddress);
       for (const machine of planned) {
-        io.out.line(io.out.green(`${machine.name}: engine on ${dockerHostUrl(machine)}, answered ${seconds(ready.get(machine.name) ?? 0)} after start`));
-        for (const p of machine.publish) io.out.line(`${machine.name}: its port ${p.containerPort} is 127.0.0.1:${p.hostPort} here`);
+        io.out.line(io.out.green(`${machine.name}: engine on ${dockerHostUrl({ port: machine.port, address: machine.remoteAddress })}, answered ${seconds(ready.get(machine.name) ?? 0)} after start`));
+        for (const p of machine.publish) io.out.line(`${machine.name}: its port ${p.containerPort} is 127.0.0.1:${p.hostPort} ${where}`);
       }
       io.out.line(`Created ${planned.length} machine${planned.length === 1 ? '' : 's'} in ${seconds(Date.now() - started)}. Address one with: eval $(lab machine env ${planned[0]!.name})`);
     },
@@ -95,7 +97,7 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
       const args = ['exec', tty ? '-it' : '-i', containerName(name), ...(command.length > 0 ? command : ['sh'])];
       io.writeError(io.out.dim(`(docker exec, not ssh: the machine is a container here)\n$ docker ${args.map(shellWord).join(' ')}\n`));
       return new Promise<number>((resolve, reject) => {
-        const child = spawn('docker', args, { stdio: 'inherit', env: { ...process.env, DOCKER_HOST: client.endpoint.host } });
+        const child = spawn('docker', args, { stdio: 'inherit', env: labEnvironment(process.env) });
         child.on('error', reject);
         child.on('close', (exitCode) => resolve(exitCode ?? 1));
       });
@@ -109,3 +111,6 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
     },
   };
 }
+
+/** Where a machine's published ports are: on this computer, or on the remote engine's host. */
+const publishedWhere = (remoteAddress: string | undefined): string => (remoteAddress ? `on the engine's host (${remoteAddress})` : 'here');

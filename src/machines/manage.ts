@@ -2,8 +2,9 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import { toDockerArgs } from '../runtime/container-spec.js';
 import type { DockerClient, RemovedResources } from '../runtime/docker.js';
 import { labelArgs, LABEL_MANAGED, LABEL_STAGE, MANAGED_FILTER } from '../runtime/labels.js';
-import { isPortFree } from '../runtime/ports.js';
+import { enginePortsFree } from '../runtime/ports.js';
 import { engineGet, readClientTls, removeCertPath, type ClientTls } from './tls.js';
+import { detectRuntime, type ChosenRuntime } from './machine-runtime.js';
 import {
   containerName,
   LABEL_MACHINE,
@@ -17,15 +18,18 @@ import {
   pickPorts,
   volumeName,
   type Machine,
+  type MachineRuntime,
   type PublishedPort,
 } from './spec.js';
 
-/** Every lab machine, found by label, sorted by name. */
+/** Every lab machine, found by label, sorted by name, each with the address its engine is reached at. */
 export async function listMachines(docker: DockerClient): Promise<Machine[]> {
   const containers = await docker.listContainers([MANAGED_FILTER, MACHINE_FILTER]);
+  const site = await docker.site();
   return containers
     .map((c) => machineFromContainer(c))
     .filter((m): m is Machine => m !== undefined)
+    .map((m) => ({ ...m, address: site.local ? '127.0.0.1' : site.address }))
     .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
 }
 
@@ -40,10 +44,10 @@ export function findMachine(machines: Machine[], name: string): Machine {
 }
 
 /** The equivalent commands, printed before they run. */
-export function createCommands({ name, port, publish }: PlannedMachine): string[] {
+export function createCommands({ name, port, publish, runtime, remoteAddress }: PlannedMachine): string[] {
   return [
     ['docker volume create', ...labelArgs(machineLabels(name)), volumeName(name)].join(' '),
-    ['docker run -d', ...toDockerArgs(machineSpec(name, port, publish))].join(' '),
+    ['docker run -d', ...toDockerArgs(machineSpec(name, port, publish, runtime, remoteAddress))].join(' '),
   ];
 }
 
@@ -52,10 +56,22 @@ export interface PlannedMachine {
   port: number;
   /** Further ports of this machine published on 127.0.0.1. */
   publish: PublishedPort[];
+  /** How its container runs on this engine. */
+  runtime: MachineRuntime;
+  /** On a remote engine: the engine host's address, where the machine's engine port is published. */
+  remoteAddress?: string;
 }
 
-/** Refuses names in use (exit 2), a missing image and taken ports (exit 3); picks a free engine port for each. */
-export async function planCreate(docker: DockerClient, names: string[], publish: PublishedPort[] = []): Promise<PlannedMachine[]> {
+/**
+ * Refuses names in use (exit 2), a missing image and taken ports (exit 3); picks a free engine port
+ * for each, and how their containers run on this engine (`why` says it, for the learner).
+ */
+export async function planCreate(
+  docker: DockerClient,
+  names: string[],
+  publish: PublishedPort[] = [],
+  detect: (docker: DockerClient) => Promise<ChosenRuntime> = detectRuntime,
+): Promise<{ machines: PlannedMachine[]; why: string }> {
   if (publish.length > 0 && names.length > 1) throw new UsageError('--publish gives one machine a port of this computer: create that machine on its own, without --count.');
   await docker.ping();
   const machines = await listMachines(docker);
@@ -72,27 +88,31 @@ export async function planCreate(docker: DockerClient, names: string[], publish:
   if (!(await docker.inspectImage(MACHINE_IMAGE))) {
     throw new EnvironmentError(`The image ${MACHINE_IMAGE} is not in the engine.`, 'Build it with `lab images build --offline` (or `lab images load FILE`), then try again.');
   }
+  const publishFree = await enginePortsFree(docker, publish.map((p) => p.hostPort));
   for (const { hostPort } of publish) {
     const holder = machines.find((m) => m.published.some((p) => p.hostPort === hostPort));
-    if (holder || !(await isPortFree(hostPort))) {
+    if (holder || !publishFree.get(hostPort)) {
       throw new EnvironmentError(`Port ${hostPort} on 127.0.0.1 is taken${holder ? ` (machine "${holder.name}" publishes it)` : ''}.`, holder ? `Remove it first (\`lab machine rm ${holder.name}\`) or publish another port.` : 'Stop what listens there (`ss -ltnp`), or publish another port.');
     }
   }
   const used = [...machines.map((m) => m.port), ...publish.map((p) => p.hostPort)];
   const window = used.length + names.length + 64;
-  const free = new Set<number>();
-  for (let port = 23750; port < 23750 + window; port += 1) if (await isPortFree(port)) free.add(port);
+  const candidates = Array.from({ length: window }, (_, i) => 23750 + i);
+  const free = new Set([...(await enginePortsFree(docker, candidates))].filter(([, isFree]) => isFree).map(([port]) => port));
   const ports = pickPorts(used, names.length, (port) => free.has(port));
   if (ports.length < names.length) throw new EnvironmentError('No free port from 23750 up for a machine engine.', 'Remove machines you no longer need (`lab machine rm NAME`).');
-  return names.map((name, i) => ({ name, port: ports[i]!, publish }));
+  const { runtime, why } = await detect(docker);
+  const site = await docker.site();
+  const remote = site.local ? {} : { remoteAddress: site.address };
+  return { machines: names.map((name, i) => ({ name, port: ports[i]!, publish, runtime, ...remote })), why };
 }
 
 /** Creates the volume and container of each machine, then starts them. */
 export async function createMachines(docker: DockerClient, planned: PlannedMachine[]): Promise<void> {
   await docker.ensureNetwork(MACHINE_NETWORK, { [LABEL_MANAGED]: 'true', [LABEL_STAGE]: MACHINE_STAGE });
-  for (const { name, port, publish } of planned) {
+  for (const { name, port, publish, runtime, remoteAddress } of planned) {
     await docker.api.createVolume({ Name: volumeName(name), Labels: machineLabels(name) });
-    await docker.createContainer(machineSpec(name, port, publish));
+    await docker.createContainer(machineSpec(name, port, publish, runtime, remoteAddress));
     await docker.startContainer(containerName(name));
   }
 }
@@ -119,7 +139,7 @@ export async function waitForEngines(
           const tls = certificates.get(m.name) ?? (await readClientTls(docker, m.name).catch(() => undefined));
           if (!tls) return;
           certificates.set(m.name, tls);
-          if (await pings(m.port, tls)) ready.set(m.name, Date.now() - started);
+          if (await pings(m.remoteAddress ?? '127.0.0.1', m.port, tls)) ready.set(m.name, Date.now() - started);
         }),
     );
     options.onProgress?.(ready.size, planned.length, Date.now() - started);
@@ -138,20 +158,20 @@ export async function waitForEngines(
 }
 
 /** The inner engine's version, or undefined when it does not answer within 2 s. */
-export async function engineVersion(docker: DockerClient, machine: Pick<Machine, 'name' | 'port'>): Promise<string | undefined> {
+export async function engineVersion(docker: DockerClient, machine: Pick<Machine, 'name' | 'port' | 'address'>): Promise<string | undefined> {
   try {
     const tls = await readClientTls(docker, machine.name);
     if (!tls) return undefined;
-    const answer = await engineGet(machine.port, '/version', tls, 2_000);
+    const answer = await engineGet(machine.address ?? '127.0.0.1', machine.port, '/version', tls, 2_000);
     return answer.status === 200 ? (JSON.parse(answer.body) as { Version?: string }).Version : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function pings(port: number, tls: ClientTls): Promise<boolean> {
+async function pings(address: string, port: number, tls: ClientTls): Promise<boolean> {
   try {
-    const answer = await engineGet(port, '/_ping', tls, 1_000);
+    const answer = await engineGet(address, port, '/_ping', tls, 1_000);
     return answer.status === 200 && answer.body === 'OK';
   } catch {
     return false;

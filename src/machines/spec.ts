@@ -30,9 +30,15 @@ export interface Machine {
   ip: string;
   /** Ports of the machine published on 127.0.0.1, besides the engine's. */
   published: PublishedPort[];
+  /**
+   * Where this computer reaches the machine's engine port: 127.0.0.1 on a local engine; on a remote
+   * one the engine's host, where the port is published on every interface (TLS with a client
+   * certificate guards it, as docker-machine's engines).
+   */
+  address?: string;
 }
 
-export const dockerHostUrl = (machine: Pick<Machine, 'port'>): string => `tcp://127.0.0.1:${machine.port}`;
+export const dockerHostUrl = (machine: Pick<Machine, 'port' | 'address'>): string => `tcp://${machine.address ?? '127.0.0.1'}:${machine.port}`;
 
 /** Letters, digits and dashes, starting with a letter or digit: a container, volume and host name at once. */
 export function validateMachineName(name: string): string | undefined {
@@ -90,23 +96,39 @@ export function machineLabels(name: string, stage = machineStage()): Record<stri
 }
 
 /**
- * The machine's container. `--privileged` fails on the lab's kernel (its bounding set lacks
- * CAP_SYS_RESOURCE), so: every capability but that one, no seccomp or AppArmor filter, the host's
- * cgroup tree writable (the inner engine makes its containers' cgroups there), /run in memory, and
- * the inner image store on the machine's own volume.
+ * How a machine's container is run on this engine, chosen by what the engine allows
+ * (machine-runtime.ts detects it): `--privileged` where the engine grants it, else every capability
+ * but CAP_SYS_RESOURCE with no seccomp or AppArmor filter (the bounding set of some sandboxed
+ * kernels lacks that one, and --privileged then fails). On cgroup v1 the host's cgroup tree is
+ * mounted writable, where the inner engine makes its containers' cgroups; on cgroup v2 the machine
+ * gets a cgroup namespace of its own and start-engine.sh makes its root a delegated subtree (the
+ * nesting step of docker:dind).
  */
-export function machineSpec(name: string, port: number, publish: PublishedPort[] = []): ContainerSpec {
+export interface MachineRuntime {
+  privileged: boolean;
+  cgroupVersion: 1 | 2;
+}
+
+/** The recipe of NOTES.md that works on the lab's own kernel: a cgroup v1 engine that refuses --privileged. */
+export const CAPABILITY_SET_V1: MachineRuntime = { privileged: false, cgroupVersion: 1 };
+
+/** The machine's container: /run in memory and the inner image store on the machine's own volume. */
+export function machineSpec(name: string, port: number, publish: PublishedPort[] = [], runtime: MachineRuntime = CAPABILITY_SET_V1, remoteAddress?: string): ContainerSpec {
+  const confinement: Partial<ContainerSpec> = runtime.privileged
+    ? { privileged: true }
+    : { capAdd: ['ALL'], capDrop: ['SYS_RESOURCE'], securityOpt: ['seccomp=unconfined', 'apparmor=unconfined'] };
   return {
     name: containerName(name),
     image: MACHINE_IMAGE,
     hostname: name,
     labels: machineLabels(name),
     network: MACHINE_NETWORK,
-    ports: [{ containerPort: ENGINE_PORT, hostPort: port }, ...publish],
-    capAdd: ['ALL'],
-    capDrop: ['SYS_RESOURCE'],
-    securityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-    volumes: ['/sys/fs/cgroup:/sys/fs/cgroup:rw', `${volumeName(name)}:/var/lib/docker`],
+    ports: [{ containerPort: ENGINE_PORT, hostPort: port, ...(remoteAddress ? { hostIp: '0.0.0.0' } : {}) }, ...publish],
+    // The server certificate names the address the engine is reached at from the lab's computer.
+    ...(remoteAddress ? { env: { LAB_MACHINE_ADDRESS: remoteAddress } } : {}),
+    ...confinement,
+    ...(runtime.cgroupVersion === 2 ? { cgroupns: 'private' as const } : {}),
+    volumes: [...(runtime.cgroupVersion === 1 ? ['/sys/fs/cgroup:/sys/fs/cgroup:rw'] : []), `${volumeName(name)}:/var/lib/docker`],
     tmpfs: { '/run': '' },
   };
 }

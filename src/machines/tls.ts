@@ -67,9 +67,9 @@ export function removeAllCertPaths(env: NodeJS.ProcessEnv = process.env): void {
  * GET a path of a machine's engine over TLS with its client certificate, under a deadline held by
  * a ref'd timer (an unref'd one would let Node exit mid-await while docker-proxy holds the socket).
  */
-export function engineGet(port: number, path: string, tls: ClientTls, ms: number): Promise<{ status: number; body: string }> {
+export function engineGet(address: string, port: number, path: string, tls: ClientTls, ms: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, ca: tls.ca, cert: tls.cert, key: tls.key, agent: false }, (response) => {
+    const req = request({ host: address, port, path, ca: tls.ca, cert: tls.cert, key: tls.key, agent: false }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
@@ -78,7 +78,7 @@ export function engineGet(port: number, path: string, tls: ClientTls, ms: number
         resolve({ status: response.statusCode ?? 0, body });
       });
     });
-    const timer = setTimeout(() => req.destroy(new Error(`no answer from 127.0.0.1:${port}${path} within ${ms} ms`)), ms);
+    const timer = setTimeout(() => req.destroy(new Error(`no answer from ${address}:${port}${path} within ${ms} ms`)), ms);
     req.on('error', (error) => {
       clearTimeout(timer);
       reject(error);

@@ -9,10 +9,15 @@ export interface ContainerSpec {
   /** The container's host name (lab machines are named like docker-machine's hosts). */
   hostname?: string;
   env?: Record<string, string>;
-  /** Published on 127.0.0.1 only. */
-  ports?: { containerPort: number; hostPort: number }[];
+  /** Published on 127.0.0.1 unless `hostIp` says otherwise (a machine's engine on a remote engine's host). */
+  ports?: { containerPort: number; hostPort: number; hostIp?: string }[];
   command?: string[];
+  /** Replaces the image's entrypoint (`--entrypoint`; the lab's probes run a shell line this way). */
+  entrypoint?: string[];
   /** Docker-in-docker hosts (lab machines) need these; other containers leave them out. */
+  privileged?: boolean;
+  /** `private`: the container sees its own cgroup tree as the root (docker-in-docker on cgroup v2). */
+  cgroupns?: 'private' | 'host';
   capAdd?: string[];
   capDrop?: string[];
   /** `seccomp=unconfined`, `apparmor=unconfined`… */
@@ -23,9 +28,11 @@ export interface ContainerSpec {
   tmpfs?: Record<string, string>;
 }
 
+const LOOPBACK = '127.0.0.1';
+
 export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
   const exposed = Object.fromEntries((spec.ports ?? []).map((p) => [`${p.containerPort}/tcp`, {}]));
-  const bindings = Object.fromEntries((spec.ports ?? []).map((p) => [`${p.containerPort}/tcp`, [{ HostIp: '127.0.0.1', HostPort: String(p.hostPort) }]]));
+  const bindings = Object.fromEntries((spec.ports ?? []).map((p) => [`${p.containerPort}/tcp`, [{ HostIp: p.hostIp ?? LOOPBACK, HostPort: String(p.hostPort) }]]));
   return {
     name: spec.name,
     Image: spec.image,
@@ -33,10 +40,13 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
     Labels: spec.labels,
     Env: Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
     ...(spec.command ? { Cmd: spec.command } : {}),
+    ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
     ...(spec.ports?.length ? { ExposedPorts: exposed } : {}),
     HostConfig: {
       ...(spec.network ? { NetworkMode: spec.network } : {}),
       ...(spec.ports?.length ? { PortBindings: bindings } : {}),
+      ...(spec.privileged ? { Privileged: true } : {}),
+      ...(spec.cgroupns ? { CgroupnsMode: spec.cgroupns } : {}),
       ...(spec.capAdd?.length ? { CapAdd: spec.capAdd } : {}),
       ...(spec.capDrop?.length ? { CapDrop: spec.capDrop } : {}),
       ...(spec.securityOpt?.length ? { SecurityOpt: spec.securityOpt } : {}),
@@ -52,7 +62,9 @@ export function toDockerArgs(spec: ContainerSpec): string[] {
     '--name', spec.name,
     ...(spec.hostname ? ['--hostname', spec.hostname] : []),
     ...(spec.network ? ['--network', spec.network] : []),
-    ...(spec.ports ?? []).flatMap((p) => ['-p', `127.0.0.1:${p.hostPort}:${p.containerPort}`]),
+    ...(spec.ports ?? []).flatMap((p) => ['-p', `${p.hostIp ?? LOOPBACK}:${p.hostPort}:${p.containerPort}`]),
+    ...(spec.privileged ? ['--privileged'] : []),
+    ...(spec.cgroupns ? [`--cgroupns=${spec.cgroupns}`] : []),
     ...(spec.capAdd ?? []).map((cap) => `--cap-add=${cap}`),
     ...(spec.capDrop ?? []).map((cap) => `--cap-drop=${cap}`),
     ...(spec.securityOpt ?? []).flatMap((opt) => ['--security-opt', opt]),
@@ -60,7 +72,10 @@ export function toDockerArgs(spec: ContainerSpec): string[] {
     ...Object.entries(spec.tmpfs ?? {}).flatMap(([path, options]) => ['--tmpfs', options ? `${path}:${options}` : path]),
     ...Object.entries(spec.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
     ...Object.entries(spec.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
+    // `docker run` takes one word for --entrypoint; the rest of it goes after the image.
+    ...(spec.entrypoint?.[0] !== undefined ? ['--entrypoint', spec.entrypoint[0]] : []),
     spec.image,
+    ...(spec.entrypoint?.slice(1) ?? []),
     ...(spec.command ?? []),
   ].map(shellWord);
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { toCreateOptions, toDockerArgs } from '../../src/runtime/container-spec.js';
 import { envCommand, envLines } from '../../src/machines/env.js';
 import { findMachine } from '../../src/machines/manage.js';
+import { chooseRuntime } from '../../src/machines/machine-runtime.js';
 import { machineFromContainer, machineNames, machineSpec, parsePublish, pickPorts, validateMachineName } from '../../src/machines/spec.js';
 
 const web = { name: 'web', port: 23750 };
@@ -116,6 +117,43 @@ describe('machineSpec', () => {
     });
     expect(options.HostConfig).not.toHaveProperty('Privileged');
     expect(options.Labels).toMatchObject({ 'dev.dockerlab.managed': 'true', 'dev.dockerlab.role': 'host', 'dev.dockerlab.machine': 'web' });
+  });
+
+  it('runs --privileged with a private cgroup namespace, and no host cgroup mount, on a cgroup v2 engine that grants it', () => {
+    const v2 = machineSpec('web', 23751, [], { privileged: true, cgroupVersion: 2 });
+    expect(['docker run -d', ...toDockerArgs(v2)].join(' ')).toBe(
+      'docker run -d --name lab-machine-web --hostname web --network simple-network -p 127.0.0.1:23751:2376 --privileged --cgroupns=private' +
+        ' -v lab-machine-web:/var/lib/docker --tmpfs /run' +
+        ' --label dev.dockerlab.managed=true --label dev.dockerlab.stage=multi-host --label dev.dockerlab.role=host --label dev.dockerlab.machine=web' +
+        ' dockerlab/host',
+    );
+    expect(toCreateOptions(v2).HostConfig).toMatchObject({ Privileged: true, CgroupnsMode: 'private', Binds: ['lab-machine-web:/var/lib/docker'] });
+    expect(toCreateOptions(v2).HostConfig).not.toHaveProperty('CapAdd');
+  });
+
+  it('keeps the capability set with a private cgroup namespace where a cgroup v2 engine refuses --privileged', () => {
+    const options = toCreateOptions(machineSpec('web', 23751, [], { privileged: false, cgroupVersion: 2 }));
+    expect(options.HostConfig).toMatchObject({ CapAdd: ['ALL'], CapDrop: ['SYS_RESOURCE'], CgroupnsMode: 'private', Binds: ['lab-machine-web:/var/lib/docker'] });
+    expect(options.HostConfig).not.toHaveProperty('Privileged');
+  });
+
+  it('chooses --privileged wherever the engine grants it, and says why it did not', () => {
+    expect(chooseRuntime({ cgroupVersion: 2 }, { privileged: { allowed: true } })).toEqual({
+      runtime: { privileged: true, cgroupVersion: 2 },
+      why: 'machines run --privileged; cgroup v2: a cgroup namespace of its own, delegated to the inner engine',
+    });
+    const refused = chooseRuntime({ cgroupVersion: 1 }, { privileged: { allowed: false, error: 'unable to apply caps: operation not permitted' } });
+    expect(refused.runtime).toEqual({ privileged: false, cgroupVersion: 1 });
+    expect(refused.why).toContain('this engine refuses --privileged: unable to apply caps: operation not permitted');
+  });
+
+  it('on a remote engine publishes the engine port on the host\'s interfaces and names that host in its certificate', () => {
+    const options = toCreateOptions(machineSpec('web', 23751, [{ hostPort: 8585, containerPort: 80 }], { privileged: false, cgroupVersion: 1 }, '192.0.2.7'));
+    expect(options.HostConfig?.PortBindings).toEqual({
+      '2376/tcp': [{ HostIp: '0.0.0.0', HostPort: '23751' }],
+      '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8585' }],
+    });
+    expect(options.Env).toEqual(['LAB_MACHINE_ADDRESS=192.0.2.7']);
   });
 
   it('leaves specs without the new fields as they were', () => {
