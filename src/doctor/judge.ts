@@ -1,15 +1,8 @@
-/** What `lab doctor` saw; observe.ts gathers it, `judgeDoctor` (pure) turns it into findings. */
-export interface EngineFacts {
-  version: string;
-  apiVersion: string;
-  os: string;
-  storageDriver?: string;
-  rootDir?: string;
-  cgroupVersion?: string;
-  cgroupDriver?: string;
-  securityOptions: string[];
-}
+import type { ContainerFacts, EngineInfo } from '../runtime/engine-capabilities.js';
+import type { EngineSite } from '../runtime/engine-site.js';
+import { MACHINE_IMAGE } from '../machines/spec.js';
 
+/** What `lab doctor` saw; observe.ts gathers it, `judgeDoctor` (pure) turns it into findings. */
 export interface PortFacts {
   port: number;
   /** The stages that publish it. */
@@ -26,18 +19,33 @@ export interface DiskFacts {
   unknown?: string;
 }
 
+/** What `docker build` will use, as the learner types it. */
+export interface BuilderFacts {
+  kind: 'buildkit' | 'classic';
+  detail: string;
+}
+
+export interface StageFacts {
+  id: string;
+  number: number;
+  /** Its `images:`, each with the id the engine has for it (none when it is missing). */
+  images: { reference: string; id?: string }[];
+}
+
 export interface DoctorFacts {
   endpoint: { host: string; source: string };
   /** First line of `docker --version`; undefined when there is no docker CLI on PATH. */
   dockerCli?: string;
-  engine: EngineFacts | { error: string };
+  builder?: BuilderFacts;
+  /** The engine's facts, or why it cannot be used and the fix. */
+  engine: EngineInfo | { error: string; fix?: string };
+  site?: EngineSite;
+  /** What containers get there: --privileged, the open-files limit (undefined: no image to probe with yet). */
+  containers?: ContainerFacts;
   lessons: { dir: string; stages: number } | { error: string };
-  /** What the lessons need and the id the engine has for each (none when it is missing). */
-  images: { reference: string; id?: string }[];
+  stages: StageFacts[];
   ports: PortFacts[];
   disk?: DiskFacts;
-  /** /sys/fs/cgroup on the machine running the lab. */
-  cgroupWritable: boolean;
   debootstrap: boolean;
   progress: { path: string; warning?: string };
 }
@@ -56,34 +64,112 @@ export const DISK_WARN_BYTES = 5 * GiB;
 export const DISK_FAIL_BYTES = 1 * GiB;
 /** Docker Engine 20.10; the lab is tested on it and newer. */
 export const MIN_API = '1.41';
+/** Above this, software that sizes itself from `ulimit -n` (HAProxy without maxconn) can fail to start. */
+const HUGE_NOFILE = 2 ** 24;
+
+const CONSUL_IMAGE = 'localhost:5000/simple-consul';
+/** Where simple-consul's Consul comes from, said wherever the lab would build it. */
+export const CONSUL_SOURCE = "simple-consul installs Consul 1.8.7, Debian bullseye's (out of support since August 2026): its build tries the mirror, then archive.debian.org, where Debian keeps releases it no longer supports";
 
 const ok = (what: string, detail: string): Finding => ({ status: 'ok', what, detail });
 const warn = (what: string, detail: string, fix: string): Finding => ({ status: 'warn', what, detail, fix });
 const fail = (what: string, detail: string, fix: string): Finding => ({ status: 'fail', what, detail, fix });
 
-/** One finding per thing the track needs, in the order a person would fix them. */
+const isEngine = (engine: DoctorFacts['engine']): engine is EngineInfo => !('error' in engine);
+
+/** One finding per thing the track needs, the engine's facts first, then each stage: ready, or what it lacks. */
 export function judgeDoctor(facts: DoctorFacts): Finding[] {
-  const engine = 'error' in facts.engine ? undefined : facts.engine;
+  const engine = isEngine(facts.engine) ? facts.engine : undefined;
   return [
     facts.dockerCli ? ok('docker CLI', facts.dockerCli) : fail('docker CLI', 'not on PATH; the lessons type `docker` commands', 'install Docker Engine (or `apt-get install docker.io`)'),
     judgeEngine(facts),
+    ...(engine ? [judgeHost(engine), judgeSite(facts.site), judgeContainers(facts.containers), judgeBuilder(facts.builder)] : []),
     'error' in facts.lessons ? fail('lessons', facts.lessons.error, 'fix the lesson file, or point --lessons at a folder of valid lessons') : ok('lessons', `${facts.lessons.stages} stage(s) in ${facts.lessons.dir}`),
-    ...(engine ? facts.images.map(judgeImage) : []),
+    ...(engine ? facts.stages.map((stage) => judgeStage(stage, facts, engine)) : []),
     ...judgePorts(facts.ports),
-    ...(engine ? [judgeDisk(facts.disk), judgeCgroup(engine), judgeDind(engine, facts.cgroupWritable)] : []),
+    ...(engine ? [judgeDisk(facts.disk)] : []),
     judgeDebootstrap(facts),
     facts.progress.warning ? warn('progress', facts.progress.warning, 'nothing to do: the lab starts a new progress file') : ok('progress', facts.progress.path),
   ];
 }
 
 function judgeEngine({ engine, endpoint }: DoctorFacts): Finding {
-  if ('error' in engine) {
-    return fail('Docker engine', engine.error, `start dockerd (or set DOCKER_HOST; the lab looked at ${endpoint.host}, from ${endpoint.source}), then run \`lab doctor\` again`);
+  if (!isEngine(engine)) {
+    return fail('Docker engine', engine.error, `${engine.fix ?? 'start dockerd (or set DOCKER_HOST)'} (the lab looked at ${endpoint.host}, from ${endpoint.source})`);
   }
-  const detail = `${engine.version}, API ${engine.apiVersion} (${engine.os}, ${engine.storageDriver ?? 'unknown'} storage) at ${endpoint.host}`;
+  const product = engine.product === 'docker-desktop' ? 'Docker Desktop ' : engine.product === 'podman' ? 'Podman ' : '';
+  const detail = `${product}${engine.version}, API ${engine.apiVersion} at ${endpoint.host} (${endpoint.source})`;
   return apiAtLeast(engine.apiVersion, MIN_API)
     ? ok('Docker engine', detail)
     : warn('Docker engine', `${detail}: older than API ${MIN_API}, the oldest the lab is tested on`, 'upgrade to Docker Engine 20.10 or newer');
+}
+
+function judgeHost(engine: EngineInfo): Finding {
+  const mode = engine.rootless ? 'rootless' : 'rootful';
+  const detail = `${engine.operatingSystem}, kernel ${engine.kernel}; cgroup v${engine.cgroupVersion} (${engine.cgroupDriver} driver), ${engine.storageDriver} storage, ${mode}${engine.userns ? ', user namespaces remapped' : ''}`;
+  return ok('engine host', detail);
+}
+
+function judgeSite(site: EngineSite | undefined): Finding {
+  if (!site) return warn('where', 'unknown', 'run `lab doctor` again');
+  return site.local
+    ? ok('where', `local: ${site.why}; published ports are on this computer's 127.0.0.1`)
+    : ok('where', `remote: ${site.why}; published ports are on 127.0.0.1 of ${site.address}, and the lab asks them from there (a probe container on that host's network)`);
+}
+
+function judgeContainers(containers: ContainerFacts | undefined): Finding {
+  if (!containers) return warn('containers', 'not probed yet: no lab image to run a probe with', 'build or load the images, then run `lab doctor` again');
+  const nofile = containers.nofile ? `open files ${containers.nofile.soft} soft / ${containers.nofile.hard} hard` : 'open-files limit unknown';
+  const huge = containers.nofile && Number(containers.nofile.soft) > HUGE_NOFILE ? ' (HAProxy sized by it would fail to start: the lab\'s configurations set maxconn 4096)' : '';
+  const privileged = containers.privileged.allowed ? '--privileged allowed: lab machines run privileged' : `--privileged refused (${containers.privileged.error}): lab machines run with every capability but SYS_RESOURCE instead`;
+  return ok('containers', `${nofile}${huge}; ${privileged}`);
+}
+
+function judgeBuilder(builder: BuilderFacts | undefined): Finding {
+  if (!builder) return warn('builder', 'unknown: the docker CLI did not answer', 'install the docker CLI');
+  return ok('builder', `${builder.kind === 'buildkit' ? 'BuildKit' : 'the classic builder'} (${builder.detail}); the learner's builds need no network either way`);
+}
+
+/** A stage is ready when the engine has its images and it can run there; otherwise, what it lacks and the fix. */
+function judgeStage(stage: StageFacts, facts: DoctorFacts, engine: EngineInfo): Finding {
+  const what = `stage ${stage.number} ${stage.id}`;
+  const missing = stage.images.filter((image) => !image.id).map((image) => image.reference);
+  const taken = facts.ports.filter((port) => port.state === 'taken' && port.stages.includes(stage.id)).map((port) => port.port);
+  const problems: string[] = [];
+  const fixes: string[] = [];
+  if (missing.length > 0) {
+    problems.push(`missing ${missing.join(', ')}`);
+    fixes.push(`the lab builds ${missing.length === 1 ? 'it' : 'them'} when the stage opens; or now: \`lab images build\` (\`--offline\` with no registry), or \`lab images load FILE\``);
+    if (missing.includes(CONSUL_IMAGE)) fixes.push(CONSUL_SOURCE);
+  }
+  if (taken.length > 0) {
+    problems.push(`port${taken.length === 1 ? '' : 's'} ${taken.join(', ')} taken`);
+    fixes.push('free the port (see below)');
+  }
+  const machines = stage.images.some((image) => image.reference === MACHINE_IMAGE);
+  const machineProblem = machines ? machineLimits(engine, facts.site) : undefined;
+  if (machineProblem) return fail(what, [...problems, machineProblem.detail].join('; '), machineProblem.fix);
+  if (problems.length === 0) return ok(what, machines ? 'ready (lab machines: docker-in-docker on this engine)' : 'ready');
+  return (taken.length > 0 ? fail : warn)(what, problems.join('; '), fixes.join('; '));
+}
+
+/**
+ * Why lab machines (docker-in-docker) cannot run on this engine, when the lab knows they cannot.
+ * Measured: rootful Docker 20.10 on cgroup v1 and 26 on cgroup v2. Not run here, so not claimed:
+ * Podman, rootless Docker.
+ */
+function machineLimits(engine: EngineInfo, site: EngineSite | undefined): { detail: string; fix: string } | undefined {
+  if (engine.product === 'podman') {
+    return { detail: 'Podman: lab machines (a Docker engine inside a container) are not tested on it', fix: 'run stages 5 and 6 on Docker Engine or Docker Desktop; stages 1–4 need only the Docker API' };
+  }
+  if (engine.rootless) {
+    return { detail: 'rootless engine: a Docker engine inside a container needs privileges a rootless engine does not have (not tested)', fix: 'run stages 5 and 6 on a rootful Docker Engine' };
+  }
+  if (engine.userns) return { detail: 'user namespaces remapped: --privileged needs --userns=host, which the lab does not set', fix: 'run stages 5 and 6 on an engine without userns-remap' };
+  if (site && !site.local && site.address === '127.0.0.1') {
+    return { detail: 'the engine is reached through a forwarded port: lab machines publish their engines on its host, which this computer cannot reach', fix: 'point DOCKER_HOST at the engine host\'s own address' };
+  }
+  return undefined;
 }
 
 export function apiAtLeast(version: string, minimum: string): boolean {
@@ -91,12 +177,6 @@ export function apiAtLeast(version: string, minimum: string): boolean {
   const [major = 0, minor = 0] = parse(version);
   const [wantMajor = 0, wantMinor = 0] = parse(minimum);
   return major > wantMajor || (major === wantMajor && minor >= wantMinor);
-}
-
-function judgeImage(image: { reference: string; id?: string }): Finding {
-  return image.id
-    ? ok(`image ${image.reference}`, `present (${image.id.replace(/^sha256:/, '').slice(0, 12)})`)
-    : fail(`image ${image.reference}`, 'missing', '`lab images build --offline` (needs debootstrap), or `lab images load FILE` with a bundle from `lab images save`');
 }
 
 /** The free ports on one line; each port the lab cannot have on its own line, naming the stages it stops. */
@@ -123,23 +203,9 @@ function judgeDisk(disk: DiskFacts | undefined): Finding {
   return ok('disk', free);
 }
 
-function judgeCgroup(engine: EngineFacts): Finding {
-  const version = engine.cgroupVersion ? `cgroup v${engine.cgroupVersion}` : 'cgroup version not reported';
-  return ok('cgroups', `${version}, ${engine.cgroupDriver ?? 'unknown'} driver`);
-}
-
-/** Later stages run Docker inside a privileged container; a rootless or user-namespaced engine limits that. */
-function judgeDind(engine: EngineFacts, cgroupWritable: boolean): Finding {
-  const options = engine.securityOptions.join(' ');
-  const here = `cgroup v${engine.cgroupVersion ?? '?'}, /sys/fs/cgroup ${cgroupWritable ? 'writable' : 'read-only'} here`;
-  if (/name=rootless/.test(options)) return warn('docker-in-docker', `rootless engine (${here}): privileged containers are limited`, 'use a rootful Docker Engine for the docker-in-docker stages');
-  if (/name=userns/.test(options)) return warn('docker-in-docker', `user namespaces remapped (${here}): --privileged needs --userns=host`, 'run the docker-in-docker stages on an engine without userns-remap');
-  return ok('docker-in-docker', `privileged containers allowed (${here})`);
-}
-
 function judgeDebootstrap(facts: DoctorFacts): Finding {
-  if (facts.debootstrap) return ok('debootstrap', 'present, for `lab images build --offline`');
-  const anyMissing = facts.images.some((image) => !image.id);
+  if (facts.debootstrap) return ok('debootstrap', 'present: where no registry answers, the lab makes its Debian base with it');
+  const anyMissing = facts.stages.some((stage) => stage.images.some((image) => !image.id));
   return anyMissing
     ? warn('debootstrap', 'missing; it makes the base image where no registry answers', '`apt-get install debootstrap`, or `lab images load FILE` instead')
     : ok('debootstrap', 'not installed; not needed while every image is present');

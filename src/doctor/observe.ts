@@ -1,17 +1,19 @@
 import { execFile } from 'node:child_process';
-import { constants, existsSync } from 'node:fs';
-import { access, statfs } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { isLabError } from '../errors.js';
 import type { Lessons } from '../lessons/types.js';
 import type { ProgressStore } from '../progress/store.js';
 import type { DockerClient } from '../runtime/docker.js';
-import { imagesNeeded, withTag } from '../runtime/image-bundle.js';
-import { BASE_IMAGE } from '../runtime/base-image.js';
-import { LAB_IMAGES } from '../runtime/images.js';
-import { isPortFree } from '../runtime/ports.js';
-import type { DiskFacts, DoctorFacts, EngineFacts, PortFacts } from './judge.js';
+import { labEnvironment } from '../runtime/endpoint.js';
+import { containerFacts, engineInfo, type ContainerFacts, type EngineInfo } from '../runtime/engine-capabilities.js';
+import type { EngineSite } from '../runtime/engine-site.js';
+import { withTag } from '../runtime/image-bundle.js';
+import { BASE_IMAGE, LAB_IMAGES } from '../runtime/image-catalog.js';
+import { enginePortsFree } from '../runtime/ports.js';
+import type { BuilderFacts, DiskFacts, DoctorFacts, PortFacts, StageFacts } from './judge.js';
 
 export interface ObserveDeps {
   docker: DockerClient;
@@ -20,29 +22,36 @@ export interface ObserveDeps {
   store: ProgressStore;
 }
 
-/** Looks at everything `lab doctor` reports on; it changes nothing (beyond moving a corrupt progress file aside, as every command does). */
+const run = promisify(execFile);
+
+/**
+ * Looks at everything `lab doctor` reports on. It changes nothing of the learner's: the two probe
+ * containers it may run (is --privileged allowed, what open-files limit do containers get) carry the
+ * lab's labels, are removed at once, and their answer is cached for this engine.
+ */
 export async function observeDoctor(deps: ObserveDeps): Promise<DoctorFacts> {
   const { docker } = deps;
   const lessons = tryLessons(deps);
-  const [dockerCli, engine] = await Promise.all([firstLineOf('docker', ['--version']), engineFacts(docker)]);
+  const [dockerCli, builder, engine] = await Promise.all([firstLineOf('docker', ['--version']), builderFacts(), observeEngine(docker)]);
   const reachable = !('error' in engine);
-  const references = lessons.loaded ? imagesNeeded(lessons.loaded) : [BASE_IMAGE, ...LAB_IMAGES.map((image) => image.reference)];
-  const [images, ports, disk, cgroupWritable] = await Promise.all([
-    reachable ? Promise.all(references.map(async (reference) => ({ reference, id: (await docker.inspectImage(withTag(reference)))?.id }))) : [],
+  const [site, stages, ports] = await Promise.all([
+    reachable ? docker.site() : undefined,
+    reachable ? stageFacts(docker, lessons.loaded) : [],
     portFacts(lessons.loaded, reachable ? docker : undefined),
-    reachable ? diskFacts(engine, docker) : undefined,
-    access('/sys/fs/cgroup', constants.W_OK).then(() => true, () => false),
   ]);
+  const [containers, disk] = reachable ? await Promise.all([probe(docker, engine), diskFacts(engine, site)]) : [];
   const { warning } = deps.store.load();
   return {
     endpoint: { host: docker.endpoint.host, source: docker.endpoint.source },
     ...(dockerCli ? { dockerCli } : {}),
+    ...(builder ? { builder } : {}),
     engine,
+    ...(site ? { site } : {}),
+    ...(containers ? { containers } : {}),
     lessons: lessons.loaded ? { dir: lessons.loaded.dir, stages: lessons.loaded.stages.length } : { error: lessons.error },
-    images,
+    stages,
     ports,
     ...(disk ? { disk } : {}),
-    cgroupWritable,
     debootstrap: hasDebootstrap(),
     progress: { path: deps.store.path, ...(warning ? { warning } : {}) },
   };
@@ -56,23 +65,34 @@ function tryLessons(deps: ObserveDeps): { loaded: Lessons; error?: undefined } |
   }
 }
 
-async function engineFacts(docker: DockerClient): Promise<EngineFacts | { error: string }> {
+async function observeEngine(docker: DockerClient): Promise<EngineInfo | { error: string; fix?: string }> {
   try {
-    const version = await docker.version();
-    const info = (await docker.api.info()) as { DockerRootDir?: string; CgroupVersion?: string; CgroupDriver?: string; SecurityOptions?: string[] };
-    return {
-      ...version,
-      ...(info.DockerRootDir ? { rootDir: info.DockerRootDir } : {}),
-      ...(info.CgroupVersion ? { cgroupVersion: info.CgroupVersion } : {}),
-      ...(info.CgroupDriver ? { cgroupDriver: info.CgroupDriver } : {}),
-      securityOptions: info.SecurityOptions ?? [],
-    };
+    return await engineInfo(docker);
   } catch (error) {
-    return { error: isLabError(error) ? error.message : String(error) };
+    return isLabError(error) ? { error: error.message, ...(error.next ? { fix: error.next } : {}) } : { error: String(error) };
   }
 }
 
-/** Each port a stage publishes: free, published by a running lab container, or someone else's. */
+async function stageFacts(docker: DockerClient, lessons: Lessons | undefined): Promise<StageFacts[]> {
+  const ids = new Map<string, string | undefined>();
+  const references = new Set((lessons?.stages ?? []).flatMap((stage) => stage.images));
+  await Promise.all([...references].map(async (reference) => ids.set(reference, (await docker.inspectImage(withTag(reference)))?.id)));
+  return (lessons?.stages ?? []).map((stage) => ({
+    id: stage.id,
+    number: stage.number,
+    images: stage.images.map((reference) => ({ reference, ...(ids.get(reference) ? { id: ids.get(reference)! } : {}) })),
+  }));
+}
+
+/** The two probe containers, in the first lab image the engine has (they need only a shell). */
+async function probe(docker: DockerClient, engine: EngineInfo): Promise<ContainerFacts | undefined> {
+  for (const reference of [BASE_IMAGE, ...LAB_IMAGES.map((image) => image.reference)]) {
+    if (await docker.inspectImage(withTag(reference))) return containerFacts(docker, engine, reference).catch(() => undefined);
+  }
+  return undefined;
+}
+
+/** Each port a stage publishes: free, published by a running lab container, or someone else's (on the engine's host). */
 async function portFacts(lessons: Lessons | undefined, docker: DockerClient | undefined): Promise<PortFacts[]> {
   const stagesOf = new Map<number, string[]>();
   for (const stage of lessons?.stages ?? []) for (const port of stage.ports) stagesOf.set(port, [...(stagesOf.get(port) ?? []), stage.id]);
@@ -81,28 +101,43 @@ async function portFacts(lessons: Lessons | undefined, docker: DockerClient | un
     if (container.running) for (const binding of container.ports) ours.set(binding.hostPort, container.name);
   }
   const ports = [...stagesOf.keys()].sort((a, b) => a - b);
-  return Promise.all(
-    ports.map(async (port): Promise<PortFacts> => {
-      const stages = stagesOf.get(port) ?? [];
-      const container = ours.get(port);
-      if (container) return { port, stages, state: 'lab', container };
-      return { port, stages, state: (await isPortFree(port)) ? 'free' : 'taken' };
-    }),
-  );
+  const free = docker ? await enginePortsFree(docker, ports.filter((port) => !ours.has(port))).catch(() => new Map<number, boolean>()) : new Map<number, boolean>();
+  return ports.map((port): PortFacts => {
+    const stages = stagesOf.get(port) ?? [];
+    const container = ours.get(port);
+    if (container) return { port, stages, state: 'lab', container };
+    return { port, stages, state: free.get(port) === false ? 'taken' : 'free' };
+  });
 }
 
 /** Free space where the engine keeps images, when that folder is on this machine. */
-async function diskFacts(engine: EngineFacts, docker: DockerClient): Promise<DiskFacts | undefined> {
+async function diskFacts(engine: EngineInfo, site: EngineSite | undefined): Promise<DiskFacts | undefined> {
   if (!engine.rootDir) return undefined;
-  const { socketPath, hostname } = docker.endpoint;
-  if (!socketPath && !['localhost', '127.0.0.1', '::1', '[::1]'].includes(hostname ?? '')) {
-    return { path: engine.rootDir, unknown: `the engine runs on ${hostname}, not here` };
-  }
+  if (site && !site.local) return { path: engine.rootDir, unknown: `the engine runs on ${site.address}, not here` };
   try {
     const stats = await statfs(engine.rootDir);
     return { path: engine.rootDir, freeBytes: stats.bavail * stats.bsize };
   } catch (error) {
     return { path: engine.rootDir, unknown: `${(error as NodeJS.ErrnoException).code ?? 'error'} (is the engine in a VM?)` };
+  }
+}
+
+/**
+ * What `docker build` uses when the learner types it: BuildKit when the CLI hands `build` to buildx
+ * (its help then shows `docker buildx build`), the classic builder otherwise or with DOCKER_BUILDKIT=0.
+ */
+async function builderFacts(): Promise<BuilderFacts | undefined> {
+  const env = labEnvironment(process.env);
+  if (env.DOCKER_BUILDKIT === '0') return { kind: 'classic', detail: 'DOCKER_BUILDKIT=0 is set' };
+  try {
+    const { stdout } = await run('docker', ['build', '--help'], { encoding: 'utf8', timeout: 10_000, env });
+    if (/docker buildx build/.test(stdout)) {
+      const version = await firstLineOf('docker', ['buildx', 'version']);
+      return { kind: 'buildkit', detail: `docker build is docker buildx build${version ? `, ${version}` : ''}` };
+    }
+    return { kind: 'classic', detail: 'no buildx plugin: docker build is the legacy builder' };
+  } catch {
+    return undefined;
   }
 }
 
@@ -113,7 +148,7 @@ function hasDebootstrap(): boolean {
 
 async function firstLineOf(command: string, args: string[]): Promise<string | undefined> {
   try {
-    const { stdout } = await promisify(execFile)(command, args, { encoding: 'utf8', timeout: 5_000 });
+    const { stdout } = await run(command, args, { encoding: 'utf8', timeout: 5_000 });
     return stdout.split('\n')[0]?.trim() || undefined;
   } catch {
     return undefined;
