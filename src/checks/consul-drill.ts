@@ -4,7 +4,7 @@ import type { ContainerSpec } from '../runtime/container-spec.js';
 import type { DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
 import { LABEL_MANAGED } from '../runtime/labels.js';
-import { startLoad, type LoadResult } from '../runtime/load.js';
+import { startEngineLoad, type LoadResult } from '../runtime/load.js';
 import { observeBackends, observeCatalog, observeQuorum } from './consul-checks.js';
 import { judgeCatalog, judgeLbBackends, judgeQuorum } from './consul-judges.js';
 import { fail, pass, type CheckModule } from './types.js';
@@ -74,7 +74,7 @@ export const consulDrill: CheckModule<'consul-drill', DrillFacts> = {
     const before = await disagreement(docker, http, everyConsul, spec.servers, spec.lb);
     if (before) return { missing: [], notConverged: `before the drill: ${before}` };
 
-    const load = startLoad({ port, rate: spec.rate, maxMs: spec.deadline * 3 + 10_000 });
+    const load = await startEngineLoad(docker, { port, rate: spec.rate, maxMs: spec.deadline * 3 + 10_000 });
     await sleep(1_000);
     await Promise.all(removed.map((name) => docker.removeContainer(name)));
     const remaining = everyConsul.filter((name) => !spec.remove.includes(name));

@@ -31,12 +31,8 @@ async function runningServers(docker: DockerClient): Promise<string[]> {
 
 /** K requests, one after another, through 127.0.0.1:port: the order matters for round-robin. */
 export async function sendRequests(http: HttpClient, port: number, count: number): Promise<Served[]> {
-  const served: Served[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const answer = await http.request(`http://127.0.0.1:${port}/health`, { timeoutMs: 3_000 });
-    served.push(!answer.ok ? { error: answer.error } : answer.status !== 200 ? { error: `status ${answer.status}` } : { server: answer.headers['x-served-by'] ?? '?' });
-  }
-  return served;
+  const answers = await http.sequence(Array.from({ length: count }, () => `http://127.0.0.1:${port}/health`), { timeoutMs: 3_000 });
+  return answers.map((answer) => (!answer.ok ? { error: answer.error } : answer.status !== 200 ? { error: `status ${answer.status}` } : { server: answer.headers['x-served-by'] ?? '?' }));
 }
 
 function requestsSinceStart(lines: string[]): number {

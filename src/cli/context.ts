@@ -5,8 +5,9 @@ import { loadLessons } from '../lessons/load.js';
 import type { Lessons } from '../lessons/types.js';
 import { createProgressStore, type ProgressStore } from '../progress/store.js';
 import { createDockerClient, type DockerClient } from '../runtime/docker.js';
-import { createHttpClient, type HttpClient } from '../runtime/http.js';
+import { createEngineHttp, type HttpClient } from '../runtime/http.js';
 import { packageRoot } from '../runtime/paths.js';
+import { firstUseImages } from '../runtime/first-use.js';
 import { createShell, type Shell } from '../runtime/shell.js';
 import { createOutput, type Output } from './output.js';
 
@@ -41,7 +42,7 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
   const feed = createActivityFeed();
   const docker = once(() => createDockerClient());
   const shell = once(() => createShell());
-  const http = once(() => createHttpClient());
+  const http = once(() => createEngineHttp(docker()));
   const store = once(() => createProgressStore());
   return {
     out: createOutput(),
@@ -52,7 +53,17 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
     http,
     store,
     feed,
-    ops: once(() => createStageOps({ shell: shell(), docker: docker(), observe: { docker: docker(), http: http(), progress: () => store().load().progress }, feed, cwd: packageRoot, lessonsDir: lessonsDir(options) })),
+    ops: once(() =>
+      createStageOps({
+        shell: shell(),
+        docker: docker(),
+        observe: { docker: docker(), http: http(), progress: () => store().load().progress },
+        feed,
+        cwd: packageRoot,
+        lessonsDir: lessonsDir(options),
+        ensureImages: firstUseImages({ shell: shell(), docker, root: packageRoot, ...(process.env.LAB_IMAGE_BUNDLE ? { bundle: process.env.LAB_IMAGE_BUNDLE } : {}) }),
+      }),
+    ),
     signal,
   };
 }

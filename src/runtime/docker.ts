@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
 import { labEnvironment, resolveEndpoint, type Endpoint } from './endpoint.js';
 import { Writable } from 'node:stream';
 import { toCreateOptions, type ContainerSpec } from './container-spec.js';
 import { MANAGED_FILTER } from './labels.js';
+import { explainEngineError } from './engine-errors.js';
+import { detectSite, type EngineSite } from './engine-site.js';
 
 export interface PortBinding {
   containerPort: number;
@@ -61,6 +64,11 @@ export interface DockerClient {
   startContainer(name: string): Promise<void>;
   /** Force-removes one container; the caller has made sure it is the lab's. */
   removeContainer(name: string): Promise<void>;
+  /**
+   * Runs a short-lived container to its end and removes it, as `docker run --rm` does: its exit code
+   * and output. Throws the engine's own error when it refuses to create or start it.
+   */
+  run(spec: ContainerSpec, timeoutMs?: number): Promise<{ exitCode: number; output: string }>;
   /** Writes one file into a (created or running) container, as `docker cp` does. */
   putFile(container: string, path: string, content: string): Promise<void>;
   /** Runs a command inside a running container and collects its output. */
@@ -71,15 +79,9 @@ export interface DockerClient {
   ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean>;
   /** Removes only what carries every given label (default: the lab's managed label). */
   removeByLabel(labelFilters?: string[]): Promise<RemovedResources>;
+  /** Where the engine is, seen from here: local, or remote (its published ports on another machine). Asked once. */
+  site(): Promise<EngineSite>;
   readonly api: Docker;
-}
-
-export function engineUnreachable(endpoint: Endpoint, cause?: unknown): EnvironmentError {
-  const why = cause instanceof Error && 'code' in cause ? ` (${String((cause as { code: unknown }).code)})` : '';
-  return new EnvironmentError(
-    `Can't reach Docker at ${endpoint.host}${why}.`,
-    'Start Docker (or set DOCKER_HOST to a running engine), then run `lab doctor`.',
-  );
 }
 
 export function createDockerClient(env: NodeJS.ProcessEnv = process.env): DockerClient {
@@ -87,17 +89,27 @@ export function createDockerClient(env: NodeJS.ProcessEnv = process.env): Docker
   return new DockerodeClient(endpoint);
 }
 
-/** A lab machine's engine: TLS on a 127.0.0.1 port, with the client certificate given as PEM text. */
-export function createTlsDockerClient(port: number, tls: { ca: string; cert: string; key: string }): DockerClient {
-  const endpoint: Endpoint = { host: `tcp://127.0.0.1:${port}`, hostname: '127.0.0.1', port, source: 'DOCKER_HOST' };
+/** A lab machine's engine: TLS on its port (127.0.0.1 here, or the remote engine's host), with the client certificate given as PEM text. */
+export function createTlsDockerClient({ address = '127.0.0.1', port }: { address?: string; port: number }, tls: { ca: string; cert: string; key: string }): DockerClient {
+  const endpoint: Endpoint = { host: `tcp://${address}:${port}`, hostname: address, port, source: 'DOCKER_HOST' };
   return new DockerodeClient(endpoint, { ...dockerodeOptions(endpoint), protocol: 'https', ca: tls.ca, cert: tls.cert, key: tls.key });
 }
 
 class DockerodeClient implements DockerClient {
   readonly api: Docker;
+  private siteAnswer: Promise<EngineSite> | undefined;
 
   constructor(readonly endpoint: Endpoint, options: Docker.DockerOptions = dockerodeOptions(endpoint)) {
     this.api = withoutDockerEnvironment(() => new Docker(options));
+  }
+
+  site(): Promise<EngineSite> {
+    this.siteAnswer ??= detectSite(
+      this.endpoint,
+      async () => ((await this.call(() => this.api.info())) as { ID?: string }).ID ?? '',
+      async (socketPath) => ((await new DockerodeClient({ host: `unix://${socketPath}`, socketPath, source: 'default' }).api.info()) as { ID?: string }).ID ?? '',
+    );
+    return this.siteAnswer;
   }
 
   async ping(): Promise<void> {
@@ -158,6 +170,18 @@ class DockerodeClient implements DockerClient {
 
   async removeContainer(name: string): Promise<void> {
     await this.ignoreMissing(this.api.getContainer(name).remove({ force: true, v: true }));
+  }
+
+  async run(spec: ContainerSpec, timeoutMs = 30_000): Promise<{ exitCode: number; output: string }> {
+    await this.createContainer(spec);
+    try {
+      await this.startContainer(spec.name);
+      const container = this.api.getContainer(spec.name);
+      const waited = (await this.call(() => withDeadline(container.wait(), timeoutMs, `${spec.name} did not finish within ${timeoutMs} ms`))) as { StatusCode: number };
+      return { exitCode: waited.StatusCode, output: (await this.logs(spec.name)).join('\n') };
+    } finally {
+      await this.removeContainer(spec.name);
+    }
   }
 
   async putFile(container: string, path: string, content: string): Promise<void> {
@@ -261,11 +285,7 @@ class DockerodeClient implements DockerClient {
   }
 
   private translate(error: unknown): Error {
-    const code = (error as { code?: string } | undefined)?.code;
-    if (code && ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH'].includes(code)) {
-      return engineUnreachable(this.endpoint, error);
-    }
-    return error instanceof Error ? error : new Error(String(error));
+    return explainEngineError(this.endpoint, error) ?? (error instanceof Error ? error : new Error(String(error)));
   }
 }
 
@@ -288,14 +308,41 @@ function withoutDockerEnvironment<T>(make: () => T): T {
 
 function dockerodeOptions(endpoint: Endpoint): Docker.DockerOptions {
   if (endpoint.socketPath) return { socketPath: endpoint.socketPath, timeout: 30_000 };
+  if (endpoint.ssh) return { protocol: 'ssh', host: endpoint.hostname, port: endpoint.port, ...(endpoint.ssh.username ? { username: endpoint.ssh.username } : {}), sshOptions: sshOptions(endpoint), timeout: 60_000 };
   const tls = endpoint.tls;
   return {
     host: endpoint.hostname,
     port: endpoint.port,
     protocol: tls ? 'https' : 'http',
     timeout: 30_000,
-    ...(tls ? { ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readFileSync(tls.key) } : {}),
+    ...(tls ? tlsFiles(endpoint, tls) : {}),
   };
+}
+
+/** The certificates DOCKER_CERT_PATH names, or a one-line reason they cannot be read. */
+function tlsFiles(endpoint: Endpoint, tls: NonNullable<Endpoint['tls']>): { ca: Buffer; cert: Buffer; key: Buffer } {
+  const read = (path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new EnvironmentError(
+        `DOCKER_TLS_VERIFY is set for ${endpoint.host}, but ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+        'Set DOCKER_CERT_PATH to the folder holding the engine\'s ca.pem, cert.pem and key.pem (for a lab machine: `eval $(lab machine env NAME)`), or unset DOCKER_TLS_VERIFY for a plain engine.',
+      );
+    }
+  };
+  return { ca: read(tls.ca), cert: read(tls.cert), key: read(tls.key) };
+}
+
+/** ssh as the docker CLI logs in: the agent (SSH_AUTH_SOCK), else the first default key; neither is a one-line reason. */
+function sshOptions(endpoint: Endpoint): Record<string, unknown> {
+  if (process.env.SSH_AUTH_SOCK) return { agent: process.env.SSH_AUTH_SOCK };
+  const key = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => join(homedir(), '.ssh', name)).find((path) => existsSync(path));
+  if (key) return { privateKey: readFileSync(key) };
+  throw new EnvironmentError(
+    `${endpoint.host} is reached through ssh, and the lab has no key to log in with: no ssh agent (SSH_AUTH_SOCK) and no ~/.ssh/id_ed25519, id_ecdsa or id_rsa.`,
+    'Start ssh-agent and `ssh-add` your key (or make one with `ssh-keygen` and `ssh-copy-id` it to that host), then run `lab doctor`.',
+  );
 }
 
 function containerFacts(info: Docker.ContainerInspectInfo): ContainerFacts {
@@ -352,6 +399,12 @@ export function tarOneFile(name: string, content: Buffer): Buffer {
   field(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
   const padding = Buffer.alloc((512 - (content.length % 512)) % 512);
   return Buffer.concat([header, content, padding, Buffer.alloc(1024)]);
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 function statusOf(error: unknown): number | undefined {

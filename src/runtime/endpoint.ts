@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { EnvironmentError } from '../errors.js';
 
 /** Where the Docker engine is, resolved the way the `docker` CLI does. */
 export interface Endpoint {
@@ -10,6 +11,8 @@ export interface Endpoint {
   port?: number;
   /** PEM file paths when TLS is on. */
   tls?: { ca: string; cert: string; key: string };
+  /** `ssh://user@host`: the engine is reached through ssh (`docker system dial-stdio` on that host). */
+  ssh?: { username?: string };
   /** Where the setting came from, for `lab doctor`. */
   source: 'DOCKER_HOST' | 'context' | 'default';
   context?: string;
@@ -67,6 +70,11 @@ export function resolveEndpoint({ env, home, readFile }: EndpointEnv): Endpoint 
 
 function parseHost(host: string, source: Endpoint['source'], tls: Endpoint['tls']): Endpoint {
   if (host.startsWith('unix://')) return { host, socketPath: host.slice('unix://'.length), source };
+  if (host.startsWith('ssh://')) {
+    const url = new URL(host);
+    return { host, hostname: url.hostname, port: Number(url.port || 22), source, ssh: url.username ? { username: decodeURIComponent(url.username) } : {} };
+  }
+  if (!/^tcp:\/\//.test(host)) throw new EnvironmentError(`"${host}" is not a Docker host the lab knows: it takes unix://PATH, tcp://HOST:PORT or ssh://USER@HOST.`, 'Set DOCKER_HOST to one of those (or unset it for the local engine), then run `lab doctor`.');
   const url = new URL(host.replace(/^tcp:\/\//, 'http://'));
   const port = Number(url.port || (tls ? 2376 : 2375));
   return { host, hostname: url.hostname, port, source, ...(tls ? { tls } : {}) };

@@ -1,4 +1,6 @@
 import http from 'node:http';
+import type { DockerClient } from './docker.js';
+import { ensureProbe, LOAD_SCRIPT, runInProbe } from './engine-probe.js';
 
 export interface LoadResult {
   sent: number;
@@ -17,7 +19,16 @@ export interface RunningLoad {
  * A bounded, fixed-rate load of GET requests to 127.0.0.1:port, one connection per request (as curl
  * does), at most `inFlight` at once; it stops by itself after `maxMs` or `maxRequests`.
  */
-export function startLoad({ port, path = '/health', rate = 50, maxMs = 60_000, maxRequests = 10_000, inFlight = 32 }: { port: number; path?: string; rate?: number; maxMs?: number; maxRequests?: number; inFlight?: number }): RunningLoad {
+export interface LoadOptions {
+  port: number;
+  path?: string;
+  rate?: number;
+  maxMs?: number;
+  maxRequests?: number;
+  inFlight?: number;
+}
+
+export function startLoad({ port, path = '/health', rate = 50, maxMs = 60_000, maxRequests = 10_000, inFlight = 32 }: LoadOptions): RunningLoad {
   const started = Date.now();
   let sent = 0;
   let done = 0;
@@ -59,6 +70,29 @@ export function startLoad({ port, path = '/health', rate = 50, maxMs = 60_000, m
         if (done === sent) report();
         else settle = report;
       });
+    },
+  };
+}
+
+/**
+ * The same load, sent from where the engine publishes its ports: from here when the engine is local,
+ * from the probe on the engine's host when it is remote (engine-probe.ts), stopped by a file there.
+ */
+export async function startEngineLoad(docker: DockerClient, options: LoadOptions): Promise<RunningLoad> {
+  if ((await docker.site()).local) return startLoad(options);
+  const { port, path = '/health', rate = 50, maxMs = 60_000, maxRequests = 10_000, inFlight = 32 } = options;
+  const stopFile = `/tmp/lab-load-${process.pid}-${Date.now()}`;
+  const probe = await ensureProbe(docker);
+  const running = runInProbe<LoadResult>(docker, LOAD_SCRIPT, { url: `http://127.0.0.1:${port}${path}`, rate, maxMs, maxRequests, inFlight, stopFile }, maxMs + 30_000);
+  running.catch(() => undefined);
+  return {
+    async stop() {
+      await docker.exec(probe, ['sh', '-c', `touch ${stopFile}`]);
+      try {
+        return await running;
+      } finally {
+        await docker.exec(probe, ['rm', '-f', stopFile]).catch(() => undefined);
+      }
     },
   };
 }

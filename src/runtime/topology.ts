@@ -5,7 +5,7 @@ import { byIndex } from '../deploy/plan.js';
 import { LABEL_MACHINE } from '../machines/spec.js';
 import { consulServerName, MAX_CONSUL_SERVERS } from './consul-specs.js';
 import type { ContainerFacts, DockerClient } from './docker.js';
-import { createHttpClient, type HttpClient } from './http.js';
+import { createEngineHttp, type HttpClient } from './http.js';
 import { LABEL_ROLE, MANAGED_FILTER } from './labels.js';
 
 export interface TopologyServer {
@@ -285,7 +285,7 @@ export interface WatchOptions {
  * does not, its part is. The returned function stops everything.
  */
 export function watchTopology(docker: DockerClient, onChange: (topology: Topology) => void, options: WatchOptions = {}): () => void {
-  const { now = Date.now, debounceMs = DEBOUNCE_MS, pollMs = LB_POLL_MS, http = createHttpClient() } = options;
+  const { now = Date.now, debounceMs = DEBOUNCE_MS, pollMs = LB_POLL_MS, http = createEngineHttp(docker) } = options;
   let stopped = false;
   let stale = false;
   let containers: ContainerFacts[] = [];

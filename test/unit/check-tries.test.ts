@@ -18,7 +18,7 @@ function world(appearsOnLook = Infinity, slowMs = 0): ObserveContext & { looks: 
       return looks >= appearsOnLook ? running : undefined;
     },
   } as unknown as DockerClient;
-  return { docker, http: { request: async () => ({ ok: false, error: 'unused' }) }, progress: emptyProgress, looks: () => looks };
+  return { docker, http: { request: async () => ({ ok: false, error: 'unused' }), sequence: async () => [] }, progress: emptyProgress, looks: () => looks };
 }
 
 const spec = (over: Partial<Extract<CheckSpec, { kind: 'container-running' }>> = {}): CheckSpec => ({ kind: 'container-running', title: 'box runs', container: 'box', ...over });

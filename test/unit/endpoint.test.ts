@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { resolveEndpoint } from '../../src/runtime/endpoint.js';
+import { detectSite, siteFromEndpoint } from '../../src/runtime/engine-site.js';
 
 const files = (entries: Record<string, string>) => (path: string) => entries[path];
 
@@ -40,5 +41,43 @@ describe('finding the Docker engine', () => {
   it('lets DOCKER_HOST win over a context', () => {
     const endpoint = resolveEndpoint({ env: { DOCKER_HOST: 'unix:///tmp/x.sock', DOCKER_CONTEXT: 'lab' }, home: '/h', readFile: files({}) });
     expect(endpoint.socketPath).toBe('/tmp/x.sock');
+  });
+});
+
+describe('ssh and unknown hosts', () => {
+  it('reads an ssh:// host with its user and port', () => {
+    expect(resolveEndpoint({ env: { DOCKER_HOST: 'ssh://me@build.example:2222' }, home: '/h', readFile: files({}) })).toMatchObject({
+      hostname: 'build.example',
+      port: 2222,
+      ssh: { username: 'me' },
+    });
+  });
+
+  it('refuses a scheme the lab does not know, in one line with the fix (exit 3)', () => {
+    expect(() => resolveEndpoint({ env: { DOCKER_HOST: 'npipe:////./pipe/docker_engine' }, home: '/h', readFile: files({}) })).toThrow(
+      expect.objectContaining({ exitCode: 3, message: expect.stringContaining('is not a Docker host the lab knows') }),
+    );
+  });
+});
+
+describe('where the engine is', () => {
+  it('is local on a socket, remote at another address, and undecided on a loopback port until the engines are compared', async () => {
+    expect(siteFromEndpoint({ host: 'unix:///var/run/docker.sock', socketPath: '/var/run/docker.sock', source: 'default' })?.local).toBe(true);
+    expect(siteFromEndpoint({ host: 'tcp://192.0.2.7:2376', hostname: '192.0.2.7', port: 2376, source: 'DOCKER_HOST' })).toEqual({
+      local: false,
+      address: '192.0.2.7',
+      why: 'tcp://192.0.2.7:2376 is another machine',
+    });
+    const loopback = { host: 'tcp://127.0.0.1:23750', hostname: '127.0.0.1', port: 23750, source: 'DOCKER_HOST' as const };
+    expect(siteFromEndpoint(loopback)).toBeUndefined();
+    expect(siteFromEndpoint(loopback, 'remote')?.local).toBe(false);
+  });
+
+  it('takes a loopback port for this computer\'s engine only when the engine behind the local socket is the same one', async () => {
+    const loopback = { host: 'tcp://127.0.0.1:23750', hostname: '127.0.0.1', port: 23750, source: 'DOCKER_HOST' as const };
+    const same = await detectSite(loopback, async () => 'ID1', async () => 'ID1', {}, () => true);
+    const other = await detectSite(loopback, async () => 'ID2', async () => 'ID1', {}, () => true);
+    expect([same.local, other.local]).toEqual([true, false]);
+    expect(other.why).toContain('forwarded port');
   });
 });

@@ -185,7 +185,7 @@ describe('buildReport', () => {
 
 describe('collectReport', () => {
   const stage = { id: 'single-host', number: 1, title: 'One service', checks: [{ kind: 'container-running', title: 'runs', container: 'simple-server-test' }] } as unknown as Stage;
-  const http: HttpClient = { request: async () => ({ ok: false, error: 'unused' }) };
+  const http: HttpClient = { request: async () => ({ ok: false, error: 'unused' }), sequence: async () => [] };
 
   it('without an engine, still gives progress and versions, and re-runs no check', async () => {
     const unreachable = new EnvironmentError("Can't reach Docker at tcp://10.9.8.7:2375 (ECONNREFUSED).");

@@ -263,7 +263,7 @@ function fakeHttp(initial: Recording, answering = [1]) {
     const answer = pathname === '/v1/status/leader' ? leader : pathname === '/v1/agent/members' ? members : pathname === '/v1/health/service/simple-service' ? (passing.status === 200 ? health : passing) : { status: 404, body: 'not found' };
     return { ok: true, status: answer.status, body: answer.status === 200 ? JSON.stringify(answer.body) : String(answer.body), headers: {} };
   });
-  return { http: { request } as HttpClient, state, request };
+  return { http: { request, sequence: async (urls: string[]) => Promise.all(urls.map((url) => request(url))) } as HttpClient, state, request };
 }
 
 /** What observeBackends asks of the engine: the LB's state, and its runtime API through exec. */
