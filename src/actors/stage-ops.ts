@@ -25,16 +25,27 @@ export interface StageOpsDeps {
   cwd: string;
   /** The lessons in use, passed on to the `lab` commands a step runs (LAB_LESSONS_DIR). */
   lessonsDir?: string;
+  /**
+   * Builds (or, where no registry answers, makes from Debian's archive) the images a stage declares
+   * and the engine lacks, saying what it does; resolves at once when all are there.
+   */
+  ensureImages?: (references: string[], report: (text: string) => void, signal?: AbortSignal) => Promise<void>;
 }
 
 /** The effects a stage has, shared by the CLI commands and the TUI's actors. */
-export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir }: StageOpsDeps) {
+export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir, ensureImages }: StageOpsDeps) {
   /** `stageId`: the stage the command belongs to, as LAB_STAGE (a `lab machine create` in it labels its machines so). */
   async function runCommand(command: string, signal?: AbortSignal, stageId?: string): Promise<CommandResult> {
     feed.emit({ type: 'command.started', command });
     const result = await shell.run(command, { cwd, signal, onOutput: (text) => feed.emit({ type: 'command.output', text }), env: { ...(stageId ? { LAB_STAGE: stageId } : {}), ...(lessonsDir ? { LAB_LESSONS_DIR: lessonsDir } : {}) } });
     feed.emit({ type: 'command.exited', command, exitCode: result.exitCode, durationMs: result.durationMs, cancelled: result.cancelled });
     return result;
+  }
+
+  /** First use of a stage on this engine: what it runs is built before its commands need it. */
+  async function haveImages(stage: Stage, signal: AbortSignal | undefined): Promise<void> {
+    if (!ensureImages || stage.images.length === 0) return;
+    await ensureImages(stage.images, (text) => feed.emit({ type: 'command.output', text }), signal);
   }
 
   async function runAll(commands: string[], signal: AbortSignal | undefined, stageId: string): Promise<void> {
@@ -47,9 +58,15 @@ export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir }
 
   return {
     runCommand,
-    prepare: (stage: Stage, signal?: AbortSignal) => runAll(stage.setup, signal, stage.id),
+    async prepare(stage: Stage, signal?: AbortSignal) {
+      await haveImages(stage, signal);
+      await runAll(stage.setup, signal, stage.id);
+    },
     /** What a learner would do: the setup, then the solution, in order. */
-    solve: (stage: Stage, signal?: AbortSignal) => runAll([...stage.setup, ...stage.solve], signal, stage.id),
+    async solve(stage: Stage, signal?: AbortSignal) {
+      await haveImages(stage, signal);
+      await runAll([...stage.setup, ...stage.solve], signal, stage.id);
+    },
     check: (stage: Stage, previousFailures: Record<string, number> = {}): Promise<StageReport> =>
       runStageChecks(stage, observe, (result, index) => feed.emit({ type: 'check.finished', index, result }), previousFailures),
     /** The stage's cleanup commands, then whatever still carries its stage label. */

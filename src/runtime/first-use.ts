@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { seconds } from '../format.js';
+import type { DockerClient } from './docker.js';
+import { loadBundle } from './image-bundle-file.js';
+import { withTag } from './image-bundle.js';
+import { buildImages } from './images.js';
+import type { Shell } from './shell.js';
+
+/**
+ * A stage's images on first use: whatever the engine lacks is loaded from the classroom's bundle
+ * when LAB_IMAGE_BUNDLE names one, and built otherwise, each step shown; where no registry
+ * answers, the Debian base is made from Debian's archive (ensureBaseImage says so). Nothing is
+ * printed when every image is there.
+ */
+export function firstUseImages(deps: { shell: Shell; docker: () => DockerClient; root: string; bundle?: string }) {
+  return async (references: string[], report: (text: string) => void, signal?: AbortSignal): Promise<void> => {
+    const docker = deps.docker();
+    const missing = async () => (await Promise.all(references.map(async (reference) => ((await docker.inspectImage(withTag(reference))) ? [] : [reference])))).flat();
+    const lacking = await missing();
+    if (lacking.length === 0) return;
+    const bundle = deps.bundle && existsSync(deps.bundle) ? deps.bundle : undefined;
+    if (deps.bundle && !bundle) report(`LAB_IMAGE_BUNDLE names ${deps.bundle}, which is not there.\n`);
+    report(`This engine does not have every image the stage runs yet (${lacking.join(', ')}): ${bundle ? `loading ${bundle}` : 'building what is missing (`lab images build --missing`)'}.\n`);
+    if (bundle) {
+      const loaded = await loadBundle({ docker, file: bundle, ...(signal ? { signal } : {}) });
+      report(`✔ loaded ${loaded.manifest.images.length} images from ${bundle} in ${seconds(loaded.durationMs)}\n`);
+      if ((await missing()).length === 0) return;
+    }
+    await buildImages({
+      shell: deps.shell,
+      docker,
+      root: deps.root,
+      offline: false,
+      images: references,
+      onlyMissing: true,
+      ...(signal ? { signal } : {}),
+      onEvent(event) {
+        if (event.type === 'base') report(`${event.line}\n`);
+        else if (event.type === 'image-started') report(`$ ${event.command}\n`);
+        else if (event.type === 'image-progress' && /^Step \d+\/\d+ : /.test(event.line)) report(`  [${event.step}/${event.total}] ${event.line.replace(/^Step \d+\/\d+ : /, '')}\n`);
+        else if (event.type === 'image-finished') report(`✔ ${event.image} built in ${seconds(event.durationMs)}\n`);
+      },
+    });
+  };
+}
