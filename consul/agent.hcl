@@ -30,8 +30,8 @@ leave_on_terminate = true
 
 # The same values as in server.hcl: every agent of the datacenter gossips alike.
 gossip_lan {
-  probe_interval  = "200ms"
-  probe_timeout   = "100ms"
-  gossip_interval = "100ms"
+  probe_interval  = "500ms"
+  probe_timeout   = "400ms"
+  gossip_interval = "200ms"
   suspicion_mult  = 3
 }

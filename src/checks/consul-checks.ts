@@ -25,7 +25,7 @@ import { fail, type CheckModule, type Judgement } from './types.js';
 async function askConsul(http: HttpClient, count: number, path: string): Promise<{ body?: unknown; errors: Record<string, string> }> {
   const errors: Record<string, string> = {};
   for (const [i, name] of consulServerNames(count).entries()) {
-    const answer = await http.request(`http://127.0.0.1:${consulUiPort(i + 1)}${path}`, { timeoutMs: 1_000 });
+    const answer = await http.request(`http://127.0.0.1:${consulUiPort(i + 1)}${path}`, { timeoutMs: 3_000 });
     if (answer.ok && answer.status === 200) return { body: JSON.parse(answer.body) as unknown, errors };
     errors[name] = answer.ok ? `${answer.status} ${answer.body.trim().slice(0, 80)}` : answer.error;
   }

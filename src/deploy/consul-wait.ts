@@ -13,9 +13,9 @@ export interface QuorumView {
 export async function observeQuorum(http: HttpClient, count: number): Promise<QuorumView | undefined> {
   for (let index = 1; index <= count; index += 1) {
     const base = `http://127.0.0.1:${consulUiPort(index)}/v1`;
-    const leader = await http.request(`${base}/status/leader`, { timeoutMs: 1_000 });
+    const leader = await http.request(`${base}/status/leader`, { timeoutMs: 3_000 });
     if (!leader.ok || leader.status !== 200) continue;
-    const members = await http.request(`${base}/agent/members`, { timeoutMs: 1_000 });
+    const members = await http.request(`${base}/agent/members`, { timeoutMs: 3_000 });
     if (!members.ok || members.status !== 200) continue;
     const list = JSON.parse(members.body) as { Name: string; Status: number; Tags?: Record<string, string> }[];
     return { leader: JSON.parse(leader.body) as string, alive: list.filter((m) => m.Status === 1 && m.Tags?.role === 'consul').map((m) => m.Name) };
@@ -32,7 +32,8 @@ export async function waitForQuorum(
   http: HttpClient,
   count: number,
   onProgress: (view: QuorumView | undefined, elapsedMs: number) => void = () => undefined,
-  deadlineMs = 60_000,
+  // Seconds on a laptop; a slow machine (an emulated VM is 15x slower) needs minutes. Progress shows meanwhile.
+  deadlineMs = 180_000,
 ): Promise<number> {
   const started = Date.now();
   const expected = consulServerNames(count);
