@@ -8,12 +8,23 @@ import { LABEL_STAGE, MANAGED_FILTER } from '../runtime/labels.js';
 import type { CommandResult, Shell } from '../runtime/shell.js';
 import type { ActivityFeed } from './activity.js';
 
-/** A command of a stage's setup, solve or cleanup list that failed. */
+/** A command of a stage's setup, solve or cleanup list that failed, with the last lines it printed. */
 export class StageCommandError extends LabError {
   readonly exitCode = 1;
-  constructor(readonly result: CommandResult) {
-    super(`\`${result.command}\` exited with code ${result.exitCode}.`, 'Read its output above; `lab doctor` checks the engine and images.');
+  constructor(
+    readonly result: CommandResult,
+    readonly lastLines: string[] = [],
+  ) {
+    super(
+      `\`${result.command}\` exited with code ${result.exitCode}.${lastLines.length > 0 ? ` Its last lines:\n${lastLines.map((line) => `  ${line}`).join('\n')}` : ''}`,
+      'Read its output above; `lab doctor` checks the engine and images.',
+    );
   }
+}
+
+/** The last lines a command printed, for the error that names it. */
+function tailOf(text: string, lines = 8): string[] {
+  return text.split(/\r?\n|\r/).map((line) => line.trimEnd()).filter(Boolean).slice(-lines);
 }
 
 export interface StageOpsDeps {
@@ -35,11 +46,16 @@ export interface StageOpsDeps {
 /** The effects a stage has, shared by the CLI commands and the TUI's actors. */
 export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir, ensureImages }: StageOpsDeps) {
   /** `stageId`: the stage the command belongs to, as LAB_STAGE (a `lab machine create` in it labels its machines so). */
-  async function runCommand(command: string, signal?: AbortSignal, stageId?: string): Promise<CommandResult> {
+  async function runCommand(command: string, signal?: AbortSignal, stageId?: string): Promise<CommandResult & { output: string }> {
     feed.emit({ type: 'command.started', command });
-    const result = await shell.run(command, { cwd, signal, onOutput: (text) => feed.emit({ type: 'command.output', text }), env: { ...(stageId ? { LAB_STAGE: stageId } : {}), ...(lessonsDir ? { LAB_LESSONS_DIR: lessonsDir } : {}) } });
+    let output = '';
+    const onOutput = (text: string) => {
+      output = (output + text).slice(-4_000);
+      feed.emit({ type: 'command.output', text });
+    };
+    const result = await shell.run(command, { cwd, signal, onOutput, env: { ...(stageId ? { LAB_STAGE: stageId } : {}), ...(lessonsDir ? { LAB_LESSONS_DIR: lessonsDir } : {}) } });
     feed.emit({ type: 'command.exited', command, exitCode: result.exitCode, durationMs: result.durationMs, cancelled: result.cancelled });
-    return result;
+    return { ...result, output };
   }
 
   /** First use of a stage on this engine: what it runs is built before its commands need it. */
@@ -52,7 +68,7 @@ export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir, 
     for (const command of commands) {
       const result = await runCommand(command, signal, stageId);
       if (result.cancelled) return;
-      if (result.exitCode !== 0) throw new StageCommandError(result);
+      if (result.exitCode !== 0) throw new StageCommandError(result, tailOf(result.output));
     }
   }
 

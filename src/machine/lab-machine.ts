@@ -152,6 +152,7 @@ export const labMachine = setup({
   },
 });
 
+/** The error's first line: what followed it (a command's last lines) is in the output pane already. */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

@@ -307,14 +307,14 @@ function withoutDockerEnvironment<T>(make: () => T): T {
 }
 
 function dockerodeOptions(endpoint: Endpoint): Docker.DockerOptions {
-  if (endpoint.socketPath) return { socketPath: endpoint.socketPath, timeout: 30_000 };
+  if (endpoint.socketPath) return { socketPath: endpoint.socketPath, timeout: 120_000 };
   if (endpoint.ssh) return { protocol: 'ssh', host: endpoint.hostname, port: endpoint.port, ...(endpoint.ssh.username ? { username: endpoint.ssh.username } : {}), sshOptions: sshOptions(endpoint), timeout: 60_000 };
   const tls = endpoint.tls;
   return {
     host: endpoint.hostname,
     port: endpoint.port,
     protocol: tls ? 'https' : 'http',
-    timeout: 30_000,
+    timeout: 120_000,
     ...(tls ? tlsFiles(endpoint, tls) : {}),
   };
 }

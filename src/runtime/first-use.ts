@@ -3,6 +3,7 @@ import { seconds } from '../format.js';
 import type { DockerClient } from './docker.js';
 import { loadBundle } from './image-bundle-file.js';
 import { withTag } from './image-bundle.js';
+import { PROBE_IMAGE } from './image-catalog.js';
 import { buildImages } from './images.js';
 import type { Shell } from './shell.js';
 
@@ -13,8 +14,10 @@ import type { Shell } from './shell.js';
  * printed when every image is there.
  */
 export function firstUseImages(deps: { shell: Shell; docker: () => DockerClient; root: string; bundle?: string }) {
-  return async (references: string[], report: (text: string) => void, signal?: AbortSignal): Promise<void> => {
+  return async (declared: string[], report: (text: string) => void, signal?: AbortSignal): Promise<void> => {
     const docker = deps.docker();
+    // On a remote engine the lab asks published ports from its probe, which runs from the lab's own image.
+    const references = (await docker.site()).local || declared.includes(PROBE_IMAGE) ? declared : [...declared, PROBE_IMAGE];
     const missing = async () => (await Promise.all(references.map(async (reference) => ((await docker.inspectImage(withTag(reference))) ? [] : [reference])))).flat();
     const lacking = await missing();
     if (lacking.length === 0) return;
