@@ -3,9 +3,11 @@
 # engine has it — an offline room's bundle loaded, then the whole track tested. The project is at
 # /lab (read-only), the bundle and the results in /work. Every line goes to the host's console log.
 set -eu
-cd /lab
 export HOME=/root CI=true NO_COLOR=1 LAB_STATE_DIR=/root/.local/state/dockerlab
-lab() { node /lab/dist/cli/main.js "$@"; }
+# The project arrives as /lab/project.tar, unpacked onto this disk (node loads thousands of files).
+rm -rf /root/lab && mkdir -p /root/lab && tar -C /root/lab -xf /lab/project.tar
+cd /root/lab
+lab() { node /root/lab/dist/cli/main.js "$@"; }
 stamp() { echo "== $1 ($(cut -d' ' -f1 /proc/uptime) s since boot)"; }
 
 stamp "engine"

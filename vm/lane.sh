@@ -5,11 +5,12 @@
 #
 #   bash vm/lane.sh [--bundle FILE] [-- lab test arguments, e.g. --to load-balancing]
 #
-# The project (built: dist/ and node_modules/) is shared in read-only; the bundle, the job and its
+# The project (built: dist/ and node_modules/) is shared in read-only, as one tar file; the bundle, the job and its
 # results go through a work folder. The VM has no network but its own (qemu's restrict=on).
 # LAB_VM_ACCEL=kvm|tcg chooses; by default KVM is tried where /dev/kvm can be opened and software
 # emulation (TCG) is used when KVM is missing or does not boot. LAB_VM_DEADLINE (seconds, default
-# 2700) bounds the whole run; LAB_VM_KEEP=1 keeps the run folder.
+# 2700) bounds the whole run; LAB_VM_KEEP=1 keeps the run folder. For experiments: LAB_VM_JOB runs
+# another job script, LAB_VM_CPU another emulated CPU model (default qemu64: under TCG the plain x86-64 one ran node, Python, sha256 and docker faster than -cpu max did).
 # The whole script is one block, read before it runs: editing the file mid-run cannot change a running build.
 {
 set -euo pipefail
@@ -48,16 +49,19 @@ else
   say "lab images save (the bundle a classroom would copy in)"
   node "$project/dist/cli/main.js" images save "$work/bundle.tar" | tail -n 3
 fi
-# A copy of the project as it is now: a rebuild in this tree while the VM runs cannot change what it runs.
+# The project as it is now, as one tar file the guest unpacks onto its own disk: a rebuild in this
+# tree while the VM runs cannot change what it runs, and node reads its modules from the guest's
+# disk (through the 9p share, each of their thousands of files costs round trips: \`lab --version\`
+# took 17-26 s that way under emulation, against about 1 s for node itself).
 mkdir -p "$run/project"
-tar -C "$project" --exclude=./.git --exclude=./.bench -cf - . | tar -C "$run/project" -xf -
-cp "$here/guest-job.sh" "$work/job.sh"
+tar -C "$project" --exclude=./.git --exclude=./.bench -cf "$run/project/project.tar" .
+cp "${LAB_VM_JOB:-$here/guest-job.sh}" "$work/job.sh"
 printf '%s\n' "${test_args[*]:-}" > "$work/test-args"
 qemu-img create -q -f qcow2 -b "$image/disk.img" -F raw "$run/disk.qcow2"
 
 # One boot; returns 0 once the job has started in the guest, 1 if it did not within $2 seconds.
 boot() {
-  local accel=$1 wait_for_job=$2 cpu=max option=tcg,thread=multi
+  local accel=$1 wait_for_job=$2 cpu=${LAB_VM_CPU:-qemu64} option=tcg,thread=multi
   [ "$accel" = kvm ] && cpu=host && option=kvm
   : > "$run/console.log"
   qemu-system-x86_64 -accel "$option" -cpu "$cpu" -smp 2 -m 6G \

@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkUntil, docker, failedLines, freshStateDir, ownsTheLab, runLab } from '../helpers/run-lab.js';
+import { checkUntil, docker, failedLines, freshStateDir, ownsTheLab, runLab, runStepsOf } from '../helpers/run-lab.js';
 
 /**
  * Stage 5 on the real engine: three lab machines (docker-in-docker), images pulled from the lab's
- * registry, Consul and HAProxy on their own machines. Fails before, passes after `lab solve`, fails
- * while the web machine is stopped, and `lab reset multi-host` removes its machines only.
+ * registry, Consul and HAProxy on their own machines. Fails before, passes after the lesson's steps
+ * run in order as the UI runs them (its `solve` list passes in the track test), fails while the web
+ * machine is stopped, and `lab reset multi-host` removes its machines only.
  */
 describe('stage multi-host on a real engine', () => {
   const env = { LAB_STATE_DIR: freshStateDir() };
@@ -18,16 +19,17 @@ describe('stage multi-host on a real engine', () => {
     expect(run.stdout).toContain('lab machine create web');
   }, 60_000);
 
-  it('passes after `lab solve`: one service kind per machine, Consul sees the web machine, requests cross hosts', async () => {
+  it('passes after the lesson\'s steps: one service kind per machine, Consul sees the web machine, requests cross hosts', async () => {
     const started = Date.now();
-    const run = await runLab(['solve', 'multi-host'], env);
+    await runStepsOf('multi-host', env);
+    const run = await runLab(['check', 'multi-host'], env);
     expect({ code: run.code, failed: failedLines(run) }).toEqual({ code: 0, failed: [] });
     expect(run.stdout).toContain('One service kind per machine — web: 3 servers, lb: 1 lb, consul: 1 consul.');
     expect(run.stdout).toMatch(/Consul on "consul" lists 3 passing instances at [\d.]+ \(the web machine\): ports 8081, 8082, 8083/);
     expect(run.stdout).toContain('reached all 3 servers on "web": server_1, server_2, server_3');
     // The images reached the machines through the registry, not from this engine.
     expect(docker('exec', 'lab-machine-web', 'docker', 'images', '--format', '{{.Repository}}')).toContain('simple-registry:5000/simple-server');
-    process.stdout.write(`multi-host solve + check: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(`multi-host steps + check: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }, 240_000);
 
   it('names the web machine while it is stopped, and passes again once it is back (restart policies)', async () => {

@@ -1,14 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { docker, failedLines, freshStateDir, type LabRun, ownsTheLab, runLab } from '../helpers/run-lab.js';
+import { docker, failedLines, freshStateDir, type LabRun, ownsTheLab, runLab, runStepsOf } from '../helpers/run-lab.js';
 
 /** The docker CLI against the manager machine's engine. */
 const onManager = (...args: string[]): string => docker('exec', 'lab-machine-manager', 'docker', ...args);
 
 /**
  * Stage 6 on the real engine: the Mesos quiz and a real Docker Swarm across three lab machines.
- * Fails before, passes after `lab solve` (the drill kills a worker machine and times the
- * rescheduling), fails after sabotage (a drained node, the service scaled to 0), and
- * `lab reset orchestration` removes its machines only.
+ * Fails before, passes after the lesson's steps run in order as the UI runs them (its `solve` list
+ * passes in the track test; the drill kills a worker machine and times the rescheduling), fails
+ * after sabotage (a drained node, the service scaled to 0), and `lab reset orchestration` removes
+ * its machines only.
  */
 describe('stage orchestration on a real engine', () => {
   const env = { LAB_STATE_DIR: freshStateDir() };
@@ -22,16 +23,17 @@ describe('stage orchestration on a real engine', () => {
     expect(run.stdout).toContain('There is no lab machine "manager".');
   }, 60_000);
 
-  it('passes after `lab solve`: 3 nodes, 6 replicas spread, requests reach several, the drill reschedules in time', async () => {
+  it('passes after the lesson\'s steps: 3 nodes, 6 replicas spread, requests reach several, the drill reschedules in time', async () => {
     const started = Date.now();
-    const run = await runLab(['solve', 'orchestration'], env);
+    await runStepsOf('orchestration', env);
+    const run = await runLab(['check', 'orchestration'], env);
     expect({ code: run.code, failed: failedLines(run) }).toEqual({ code: 0, failed: [] });
     expect(run.stdout).toContain('3 nodes ready and active: manager (leader), worker-1, worker-2.');
     expect(run.stdout).toMatch(/6\/6 replicas of simple-service running on manager \(\d\), worker-1 \(\d\), worker-2 \(\d\)/);
     expect(run.stdout).toMatch(/reached [3-6] replicas: simple-service\.\d/);
     const drill = /(worker-\d) lost with (\d) tasks?: marked down after ([\d.]+) s, all 6 replicas running on the others after ([\d.]+) s\. worker-\d was started again and rejoined in ([\d.]+) s/.exec(run.stdout);
     expect(drill).not.toBeNull();
-    process.stdout.write(`orchestration solve + check: ${((Date.now() - started) / 1000).toFixed(1)} s; drill: ${drill![0]}\n`);
+    process.stdout.write(`orchestration steps + check: ${((Date.now() - started) / 1000).toFixed(1)} s; drill: ${drill![0]}\n`);
   }, 300_000);
 
   it('fails after sabotage: a drained node and the service scaled to 0', async () => {

@@ -62,3 +62,22 @@ export async function checkUntil(stage: string, env: Record<string, string>, cod
     if (run.code === code || Date.now() - started > deadlineMs) return run;
   }
 }
+
+/**
+ * What a learner does in the UI: a stage's setup, then each of its lesson's steps in order, exactly
+ * as shown (and a concept stage's quiz answered with the stage's own answers, as `a` would).
+ * Each command must exit 0; the output of one that does not is in the failure.
+ */
+export async function runStepsOf(stageId: string, env: Record<string, string>): Promise<void> {
+  const { loadLessons } = await import('../../src/lessons/load.js');
+  const { packageRoot } = await import('../../src/runtime/paths.js');
+  const { createShell } = await import('../../src/runtime/shell.js');
+  const stage = loadLessons(join(packageRoot, 'lessons')).stages.find((s) => s.id === stageId)!;
+  const shell = createShell();
+  const commands = [...stage.setup, ...stage.steps.map((step) => step.command), ...stage.solve.filter((c) => c.startsWith('lab quiz'))];
+  for (const command of commands) {
+    let output = '';
+    const result = await shell.run(command, { cwd: packageRoot, env: { ...env, LAB_STAGE: stageId }, onOutput: (text) => (output += text) });
+    expect({ command, exitCode: result.exitCode, output: result.exitCode === 0 ? '' : output.slice(-1500) }).toEqual({ command, exitCode: 0, output: '' });
+  }
+}
