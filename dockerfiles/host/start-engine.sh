@@ -51,7 +51,21 @@ if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   sed -e 's/ / +/g' -e 's/^/+/' < /sys/fs/cgroup/cgroup.controllers > /sys/fs/cgroup/cgroup.subtree_control
 fi
 
+# containerd first, waited for as long as it takes: dockerd starts its own otherwise, and gives up
+# when that one has not answered within 15 s ("timeout waiting for containerd to start"), which a
+# slow machine (an emulated VM) exceeds. Its files are where dockerd's own would be.
+CONTAINERD_SOCKET=/run/docker/containerd/containerd.sock
+mkdir -p /run/docker/containerd
+containerd --address "$CONTAINERD_SOCKET" --root /var/lib/docker/containerd/daemon --state /run/docker/containerd/daemon --log-level warn &
+i=0
+until [ -S "$CONTAINERD_SOCKET" ]; do
+  i=$((i + 1))
+  [ "$i" -le 600 ] || { echo "containerd did not open $CONTAINERD_SOCKET within 120 s" >&2; exit 1; }
+  sleep 0.2
+done
+
 exec dockerd \
+  --containerd "$CONTAINERD_SOCKET" \
   -H unix:///var/run/docker.sock \
   -H tcp://0.0.0.0:2376 --tlsverify \
   --tlscacert "$TLS/ca.pem" --tlscert "$TLS/server-cert.pem" --tlskey "$TLS/server-key.pem" \

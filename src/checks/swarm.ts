@@ -241,7 +241,7 @@ export function judgeReschedule(spec: { manager: string; service: string; deadli
   if (facts.rescheduledMs === undefined || facts.rescheduledMs > spec.deadline) {
     return fail(
       `After ${facts.victim} was lost with ${plural(facts.lostTasks ?? 0, 'task')}, ${spec.service} did not have its ${facts.replicas} replicas running on the other nodes within ${seconds(spec.deadline)}${facts.nodeDownMs === undefined ? ' (the manager never marked the node down)' : ` (node marked down after ${seconds(facts.nodeDownMs)})`}.${rejoin}`,
-      'Swarm notices a lost node after missed heartbeats (`docker swarm update --dispatcher-heartbeat 1s` makes that seconds), then waits the restart delay before replacing its tasks (`docker service update --restart-delay 1s simple-service`). Constraints or too little room on the survivors also keep tasks pending (`docker service ps`).',
+      'Swarm notices a lost node after missed heartbeats (`docker swarm update --dispatcher-heartbeat 2s` makes that seconds), then waits the restart delay before replacing its tasks (`docker service update --restart-delay 1s simple-service`). Constraints or too little room on the survivors also keep tasks pending (`docker service ps`).',
     );
   }
   return pass(`${facts.victim} lost with ${plural(facts.lostTasks ?? 0, 'task')}: marked down after ${seconds(facts.nodeDownMs ?? facts.rescheduledMs)}, all ${facts.replicas} replicas running on the others after ${seconds(facts.rescheduledMs)}.${rejoin}`);

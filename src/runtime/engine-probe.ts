@@ -91,7 +91,7 @@ print(json.dumps(free))
  * the stop file appears or its bounds are reached; prints what runtime/load.ts reports.
  */
 export const LOAD_SCRIPT = `
-import json, os, sys, threading, time, urllib.request
+import errno, json, os, sys, threading, time, urllib.request
 a = json.loads(sys.argv[1])
 url, rate, max_ms, max_requests, stop_file = a["url"], a["rate"], a["maxMs"], a["maxRequests"], a["stopFile"]
 lock = threading.Lock()
@@ -107,7 +107,7 @@ def one():
                 error = "status %d" % answer.status
     except Exception as e:
         reason = getattr(e, "reason", e)
-        error = getattr(reason, "strerror", None) or str(reason)
+        error = errno.errorcode.get(getattr(reason, "errno", None) or -1) or str(reason)
     finally:
         slots.release()
     if error is not None:

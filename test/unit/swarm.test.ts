@@ -89,7 +89,7 @@ describe('swarm-reschedule', () => {
     const drill = { manager, swarm, victim: 'worker-2', lostTasks: 3, replicas: 6, nodeDownMs: 3_200, rescheduledMs: 7_800, rejoinMs: 1_900 };
     expect(judgeReschedule(spec, drill).summary).toBe('worker-2 lost with 3 tasks: marked down after 3.2 s, all 6 replicas running on the others after 7.8 s. worker-2 was started again and rejoined in 1.9 s.');
     const late = judgeReschedule(spec, { ...drill, rescheduledMs: undefined, nodeDownMs: undefined });
-    expect(late).toMatchObject({ status: 'fail', hint: expect.stringContaining('--dispatcher-heartbeat 1s') });
+    expect(late).toMatchObject({ status: 'fail', hint: expect.stringContaining('--dispatcher-heartbeat 2s') });
     expect(late.summary).toMatch(/within 30\.0 s \(the manager never marked the node down\)/);
     expect(judgeReschedule(spec, { ...drill, rescheduledMs: 31_000 }).status).toBe('fail');
     expect(judgeReschedule(spec, { manager, swarm }).summary).toBe('No worker node runs a task of simple-service: losing one would prove nothing.');
