@@ -64,8 +64,13 @@ until [ -S "$CONTAINERD_SOCKET" ]; do
   sleep 0.2
 done
 
+# The machine's own networks (docker0, Swarm's docker_gwbridge, its user-defined networks) come
+# from 10.213.0.0/16, not Docker's 172.17-31 ranges: a client reaching this engine from one of those
+# (the lab's computer on a remote engine's bridge, say) would otherwise find its replies routed into
+# a local bridge of the machine that happens to use the same range, and time out.
 exec dockerd \
   --containerd "$CONTAINERD_SOCKET" \
+  --bip 10.213.255.1/24 --default-address-pool base=10.213.0.0/17,size=24 \
   -H unix:///var/run/docker.sock \
   -H tcp://0.0.0.0:2376 --tlsverify \
   --tlscacert "$TLS/ca.pem" --tlscert "$TLS/server-cert.pem" --tlskey "$TLS/server-key.pem" \

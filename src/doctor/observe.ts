@@ -7,7 +7,7 @@ import { isLabError } from '../errors.js';
 import type { Lessons } from '../lessons/types.js';
 import type { ProgressStore } from '../progress/store.js';
 import type { DockerClient } from '../runtime/docker.js';
-import { labEnvironment } from '../runtime/endpoint.js';
+import { ownEnvironment } from '../runtime/engine-memory.js';
 import { containerFacts, engineInfo, type ContainerFacts, type EngineInfo } from '../runtime/engine-capabilities.js';
 import type { EngineSite } from '../runtime/engine-site.js';
 import { withTag } from '../runtime/image-bundle.js';
@@ -127,7 +127,7 @@ async function diskFacts(engine: EngineInfo, site: EngineSite | undefined): Prom
  * (its help then shows `docker buildx build`), the classic builder otherwise or with DOCKER_BUILDKIT=0.
  */
 async function builderFacts(): Promise<BuilderFacts | undefined> {
-  const env = labEnvironment(process.env);
+  const env = ownEnvironment(process.env);
   if (env.DOCKER_BUILDKIT === '0') return { kind: 'classic', detail: 'DOCKER_BUILDKIT=0 is set' };
   try {
     const { stdout } = await run('docker', ['build', '--help'], { encoding: 'utf8', timeout: 10_000, env });

@@ -3,7 +3,8 @@ import { EnvironmentError } from '../errors.js';
 import { seconds } from '../format.js';
 import { shellWord } from '../runtime/container-spec.js';
 import type { DockerClient } from '../runtime/docker.js';
-import { labEnvironment, MACHINE_VARIABLES } from '../runtime/endpoint.js';
+import { MACHINE_VARIABLES } from '../runtime/endpoint.js';
+import { ownEnvironment, rememberLabEngine } from '../runtime/engine-memory.js';
 import { envLines, machineVariables } from './env.js';
 import { createCommands, createMachines, engineVersion, findMachine, listMachines, planCreate, removeMachines, waitForEngines } from './manage.js';
 import { PROVIDER_SUMMARY, type MachineEnv, type MachineProvider } from './provider.js';
@@ -75,6 +76,7 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
       const machine = findMachine(await listMachines(client), name ?? '');
       if (!machine.running || !machine.port) throw new EnvironmentError(`The machine "${name}" is ${machine.state}.`, `Start it with \`docker start ${containerName(machine.name)}\`.`);
       const certs = writeCertPath(machine.name, await clientTls(client, machine.name));
+      rememberLabEngine(machine.name);
       return { text: envLines(machine, shell, false, certs), set: machineVariables(machine, certs), unset: [] };
     },
 
@@ -97,7 +99,7 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
       const args = ['exec', tty ? '-it' : '-i', containerName(name), ...(command.length > 0 ? command : ['sh'])];
       io.writeError(io.out.dim(`(docker exec, not ssh: the machine is a container here)\n$ docker ${args.map(shellWord).join(' ')}\n`));
       return new Promise<number>((resolve, reject) => {
-        const child = spawn('docker', args, { stdio: 'inherit', env: labEnvironment(process.env) });
+        const child = spawn('docker', args, { stdio: 'inherit', env: ownEnvironment(process.env) });
         child.on('error', reject);
         child.on('close', (exitCode) => resolve(exitCode ?? 1));
       });

@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
-import { labEnvironment, resolveEndpoint, type Endpoint } from './endpoint.js';
+import { resolveEndpoint, type Endpoint } from './endpoint.js';
+import { ownEnvironment } from './engine-memory.js';
 import { Writable } from 'node:stream';
 import { toCreateOptions, type ContainerSpec } from './container-spec.js';
 import { MANAGED_FILTER } from './labels.js';
@@ -85,7 +86,7 @@ export interface DockerClient {
 }
 
 export function createDockerClient(env: NodeJS.ProcessEnv = process.env): DockerClient {
-  const endpoint = resolveEndpoint({ env: labEnvironment(env), home: homedir(), readFile: readIfPresent });
+  const endpoint = resolveEndpoint({ env: ownEnvironment(env), home: homedir(), readFile: readIfPresent });
   return new DockerodeClient(endpoint);
 }
 
@@ -252,9 +253,14 @@ class DockerodeClient implements DockerClient {
         try {
           await this.ignoreMissing(this.api.getNetwork(n.Id).remove());
         } catch (error) {
-          // The engine can keep a stale endpoint after fast removals; the network is reused next time.
           if (!/active endpoints/.test((error as Error).message)) throw error;
-          kept.push(`network ${n.Name} (the engine still lists an endpoint on it; restarting dockerd clears it)`);
+          // Docker 20.10 can keep the endpoint of a container it has just removed (moby#17217): such a
+          // stale endpoint is disconnected by force. A container that still exists keeps the network.
+          if (await this.dropStaleEndpoints(n.Id)) {
+            await this.ignoreMissing(this.api.getNetwork(n.Id).remove()).catch(() => kept.push(`network ${n.Name} (the engine still lists an endpoint on it)`));
+          } else {
+            kept.push(`network ${n.Name} (a container that is not the lab's is still connected to it)`);
+          }
         }
       }),
     );
@@ -266,6 +272,18 @@ class DockerodeClient implements DockerClient {
       kept,
       volumes: volumes.map((v) => v.Name),
     };
+  }
+
+  /** Force-disconnects the endpoints of containers that no longer exist; false when a live container is still connected. */
+  private async dropStaleEndpoints(networkId: string): Promise<boolean> {
+    const network = this.api.getNetwork(networkId);
+    const info = (await network.inspect()) as { Containers?: Record<string, { Name: string }> };
+    let onlyStale = true;
+    for (const [id, endpoint] of Object.entries(info.Containers ?? {})) {
+      if (await this.inspectContainer(id)) onlyStale = false;
+      else await this.ignoreMissing(network.disconnect({ Container: endpoint.Name || id, Force: true }));
+    }
+    return onlyStale;
   }
 
   private async ignoreMissing(work: Promise<unknown>): Promise<void> {

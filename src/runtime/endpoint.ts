@@ -36,12 +36,17 @@ export const MACHINE_VARIABLES = ['DOCKER_TLS_VERIFY', 'DOCKER_HOST', 'DOCKER_CE
  * the machines themselves live, and its lesson steps start from there too (a step that addresses a
  * machine runs `eval $(lab machine env …)` itself). `LAB_DOCKER_HOST` names the lab's engine outright.
  */
-export function labEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function labEnvironment(env: NodeJS.ProcessEnv, rememberedEngine: (machine: string) => Record<string, string> | undefined = () => undefined): NodeJS.ProcessEnv {
   const own = { ...env };
   if (env.DOCKER_MACHINE_NAME || env.LAB_DOCKER_HOST) for (const name of MACHINE_VARIABLES) delete own[name];
   if (env.LAB_DOCKER_HOST) own.DOCKER_HOST = env.LAB_DOCKER_HOST;
+  // The engine the machine lives on, as `lab machine env` found it (a remote DOCKER_HOST, say): not the default.
+  else if (env.DOCKER_MACHINE_NAME) Object.assign(own, rememberedEngine(env.DOCKER_MACHINE_NAME) ?? {});
   return own;
 }
+
+/** The variables that name the lab's own engine, as `lab machine env` remembers them beside a machine's certificates. */
+export const ENGINE_VARIABLES = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT'] as const;
 
 /**
  * DOCKER_HOST (with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, as `docker-machine env` exports) wins;

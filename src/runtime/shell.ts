@@ -1,6 +1,6 @@
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
-import { labEnvironment } from './endpoint.js';
+import { ownEnvironment } from './engine-memory.js';
 import { packageRoot } from './paths.js';
 
 export interface CommandResult {
@@ -48,7 +48,7 @@ export function createShell({ graceMs = GRACE_MS }: { graceMs?: number } = {}): 
       const child = execa('bash', ['-e', '-c', command], {
         cwd,
         // Lesson steps say `lab …`: the lab's own bin/ comes first on PATH so that means this lab.
-        env: { ...labEnvironment({ ...process.env, ...env }), FORCE_COLOR: '0', PATH: [join(packageRoot, 'bin'), process.env.PATH].join(delimiter) },
+        env: { ...ownEnvironment({ ...process.env, ...env }), FORCE_COLOR: '0', PATH: [join(packageRoot, 'bin'), process.env.PATH].join(delimiter) },
         extendEnv: false,
         detached: true,
         all: true,

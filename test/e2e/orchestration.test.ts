@@ -29,7 +29,8 @@ describe('stage orchestration on a real engine', () => {
     const run = await runLab(['check', 'orchestration'], env);
     expect({ code: run.code, failed: failedLines(run) }).toEqual({ code: 0, failed: [] });
     expect(run.stdout).toContain('3 nodes ready and active: manager (leader), worker-1, worker-2.');
-    expect(run.stdout).toMatch(/6\/6 replicas of simple-service running on manager \(\d\), worker-1 \(\d\), worker-2 \(\d\)/);
+    // Spread over two nodes at least, as the check asks: a node still joining when the service is created gets none.
+    expect(run.stdout).toMatch(/6\/6 replicas of simple-service running on (manager|worker-\d) \(\d\), (manager|worker-\d) \(\d\)/);
     expect(run.stdout).toMatch(/reached [3-6] replicas: simple-service\.\d/);
     const drill = /(worker-\d) lost with (\d) tasks?: marked down after ([\d.]+) s, all 6 replicas running on the others after ([\d.]+) s\. worker-\d was started again and rejoined in ([\d.]+) s/.exec(run.stdout);
     expect(drill).not.toBeNull();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { resolveEndpoint } from '../../src/runtime/endpoint.js';
+import { labEnvironment, resolveEndpoint } from '../../src/runtime/endpoint.js';
 import { detectSite, siteFromEndpoint } from '../../src/runtime/engine-site.js';
 
 const files = (entries: Record<string, string>) => (path: string) => entries[path];
@@ -79,5 +79,20 @@ describe('where the engine is', () => {
     const other = await detectSite(loopback, async () => 'ID2', async () => 'ID1', {}, () => true);
     expect([same.local, other.local]).toEqual([true, false]);
     expect(other.why).toContain('forwarded port');
+  });
+});
+
+describe('the lab\'s own engine while a shell points at a machine', () => {
+  const remote = { DOCKER_HOST: 'tcp://192.0.2.7:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs/far' };
+  const machine = { DOCKER_HOST: 'tcp://192.0.2.7:23750', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/state/machines/web', DOCKER_MACHINE_NAME: 'web' };
+
+  it('is the engine remembered for that machine (a remote one), not the machine\'s', () => {
+    expect(labEnvironment(machine, (name) => (name === 'web' ? remote : undefined))).toMatchObject(remote);
+  });
+
+  it('is the default engine when nothing was remembered, and LAB_DOCKER_HOST when it is set', () => {
+    const own = labEnvironment(machine);
+    expect(own.DOCKER_HOST).toBeUndefined();
+    expect(labEnvironment({ ...machine, LAB_DOCKER_HOST: 'unix:///run/other.sock' }, () => remote).DOCKER_HOST).toBe('unix:///run/other.sock');
   });
 });
