@@ -22,13 +22,15 @@ export interface MachineView {
   running: boolean;
   state: string;
   ip: string;
-  /** Its engine's port on 127.0.0.1 (0 when it publishes none). */
+  /** Its engine's port (0 when it publishes none)... */
   port: number;
+  /** ...on this address: 127.0.0.1 on a local engine, the engine's host on a remote one. */
+  address?: string;
   /** Its containers, or why its engine could not be asked. */
   containers: InnerContainer[] | { error: string };
 }
 
-/** The engine inside a lab machine: TLS on its 127.0.0.1 port, with the machine's client certificate. */
+/** The engine inside a lab machine: TLS on its port (127.0.0.1, or the remote engine's host), with the machine's client certificate. */
 export async function machineEngine(docker: DockerClient, machine: Pick<Machine, 'name' | 'port' | 'address'>): Promise<DockerClient> {
   return createTlsDockerClient(machine, await clientTls(docker, machine.name));
 }
@@ -41,7 +43,7 @@ export async function observeMachines(docker: DockerClient, names: string[]): Pr
 async function observeMachine(docker: DockerClient, machines: Machine[], name: string): Promise<MachineView> {
   const machine = machines.find((m) => m.name === name);
   if (!machine) return { name, exists: false, running: false, state: 'missing', ip: '', port: 0, containers: [] };
-  const base = { name, exists: true, running: machine.running, state: machine.state, ip: machine.ip, port: machine.port };
+  const base = { name, exists: true, running: machine.running, state: machine.state, ip: machine.ip, port: machine.port, ...(machine.address ? { address: machine.address } : {}) };
   if (!machine.running || !machine.port) return { ...base, containers: [] };
   try {
     const containers = await (await machineEngine(docker, machine)).listContainers([]);
