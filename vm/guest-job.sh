@@ -42,8 +42,11 @@ stamp "lab doctor"
 lab doctor || true
 
 stamp "lab test"
-status=0
+# Every command and its output go to /work/track.log (the lane prints its end when a stage fails);
+# the console shows the commands as they start, and each stage's verdict.
 # shellcheck disable=SC2046 # the host writes plain words, e.g. "--from single-host --to load-balancing"
-lab test --junit /work/track-junit.xml $(cat /work/test-args 2>/dev/null) || status=$?
+{ lab test --verbose --junit /work/track-junit.xml $(cat /work/test-args 2>/dev/null); echo $? > /work/lab-test-status; } 2>&1 |
+  tee /work/track.log | grep --line-buffered -E '^(\$ |\[[0-9]+/[0-9]+\] |✔ [a-z-]+ ok|✖ [a-z-]+ (FAIL|BROKEN)|Track test)'
+status=$(cat /work/lab-test-status 2>/dev/null || echo 1)
 stamp "done (lab test exited $status)"
 exit "$status"

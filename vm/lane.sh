@@ -120,6 +120,10 @@ if [ ! -s "$work/exit-code" ]; then
   exit 1
 fi
 code=$(cat "$work/exit-code")
+if [ "$code" != 0 ] && [ -s "$work/track.log" ]; then
+  echo "vm lane: the track's log ends with:"
+  tail -n 60 "$work/track.log" | sed 's/^/  vm| /'
+fi
 if [ -f "$work/track-junit.xml" ]; then
   echo "vm lane: per-stage times on Debian 13 ($accel):"
   grep -o '<testcase [^>]*' "$work/track-junit.xml" | sed -E 's/.*name="([^"]*)" time="([^"]*)".*/  \1 \2 s/'

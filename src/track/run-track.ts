@@ -44,7 +44,8 @@ const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
 };
 
 /**
- * For each stage in graph order on a clean engine: reset → setup → check must FAIL → solve → check
+ * For each stage in graph order on a clean engine (all the lab made is removed before each stage):
+ * reset → setup → check must FAIL → solve → check
  * must PASS. A check that passes before the work is reported and the run goes on; a solution that
  * fails, or checks that still fail after it, stop the run (later stages stand on it).
  */
@@ -66,7 +67,12 @@ export async function runTrack(stages: Stage[], ops: TrackOps, onEvent: (event: 
     let run: StageRun;
     try {
       phase('reset');
-      [, timings.resetMs] = await timed(() => ops.reset(stage));
+      // Everything the stages before made goes first: each stage's setup makes what it stands on, and
+      // a finished stage left running (stage 4's ten Consul agents) starved an emulated VM's stage 5.
+      [, timings.resetMs] = await timed(async () => {
+        if (index > 0) await ops.resetAll();
+        await ops.reset(stage);
+      });
       phase('setup');
       [, timings.setupMs] = await timed(() => ops.prepare(stage));
       phase('check-before');

@@ -43,6 +43,12 @@ describe('the track test', () => {
     expect(run).toMatchObject({ ok: true, skipped: [] });
   });
 
+  it('starts each later stage on a clean engine too: what the stage before made is removed first', async () => {
+    const ops = fakeOps();
+    await runTrack(track.slice(0, 2), ops);
+    expect(ops.calls.slice(6)).toEqual(['reset-all', 'reset two', 'setup two', 'check two', 'solve two', 'check two']);
+  });
+
   it('passes a track whose stages all fail before and pass after', async () => {
     const run = await runTrack(track, fakeOps());
     expect(run.ok).toBe(true);
