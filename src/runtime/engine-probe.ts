@@ -70,14 +70,20 @@ for r in json.loads(sys.argv[1]):
 print(json.dumps(out))
 `;
 
-/** Whether each port is free on the engine host's 127.0.0.1 (nothing listens, so it can be bound). */
+/**
+ * Whether each port is free on the engine host's 127.0.0.1: a server could listen there. SO_REUSEADDR
+ * as every server (docker-proxy, Node) sets it: connections that just closed (TIME_WAIT, a minute
+ * after the lab's own requests) do not make a port taken; a listener does.
+ */
 export const PORTS_SCRIPT = `
 import json, socket, sys
 free = {}
 for port in json.loads(sys.argv[1]):
     s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         s.bind(("127.0.0.1", port))
+        s.listen(1)
         free[str(port)] = True
     except OSError:
         free[str(port)] = False
