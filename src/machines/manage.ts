@@ -128,7 +128,8 @@ export async function waitForEngines(
 ): Promise<Map<string, number>> {
   const started = Date.now();
   // Seconds on a laptop; minutes on a slow machine (an emulated VM starts an engine in about a minute).
-  const deadline = started + (options.deadlineMs ?? 180_000);
+  const waitMs = options.deadlineMs ?? 180_000;
+  const deadline = started + waitMs;
   const ready = new Map<string, number>();
   const certificates = new Map<string, ClientTls>();
   while (ready.size < planned.length) {
@@ -149,7 +150,7 @@ export async function waitForEngines(
       const late = planned.filter((m) => !ready.has(m.name));
       const logs = await docker.logs(containerName(late[0]!.name), 8);
       throw new EnvironmentError(
-        `The engine of ${late.map((m) => m.name).join(', ')} did not answer within ${Math.round((options.deadlineMs ?? 180_000) / 1000)} s. Last lines of ${containerName(late[0]!.name)}:\n${logs.join('\n')}`,
+        `The engine of ${late.map((m) => m.name).join(', ')} did not answer within ${Math.round(waitMs / 1000)} s. Last lines of ${containerName(late[0]!.name)}:\n${logs.join('\n')}`,
         `Look at \`docker logs ${containerName(late[0]!.name)}\`; remove it with \`lab machine rm ${late[0]!.name}\`.`,
       );
     }
