@@ -44,11 +44,29 @@ rm -f server.csr server.ext
 # cgroups below a root that holds no process, with every controller delegated to its children. Move
 # this machine's own processes into /init and enable the controllers for the subtree, as the
 # docker:dind entrypoint does. (On cgroup v1 the host's tree is mounted here and nothing is needed.)
+#
+# The move races with processes that enter the root meanwhile: `docker exec` puts its process there,
+# and the lab execs into a starting machine to read its client certificate. The kernel then refuses
+# the delegation with EBUSY ("sed: couldn't flush stdout: Device or resource busy", one machine in
+# three on an emulated Debian 13 VM). So: move (with the shell's own builtins, which start no process
+# in the root), delegate, and try again while the root still holds one, for up to 10 s; then say
+# plainly what is left there.
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   mount -o remount,rw /sys/fs/cgroup 2>/dev/null || true
   mkdir -p /sys/fs/cgroup/init
-  xargs -rn1 < /sys/fs/cgroup/cgroup.procs > /sys/fs/cgroup/init/cgroup.procs 2>/dev/null || true
-  sed -e 's/ / +/g' -e 's/^/+/' < /sys/fs/cgroup/cgroup.controllers > /sys/fs/cgroup/cgroup.subtree_control
+  controllers=$(sed -e 's/ / +/g' -e 's/^/+/' < /sys/fs/cgroup/cgroup.controllers)
+  tries=0
+  until {
+    while read -r pid; do echo "$pid" > /sys/fs/cgroup/init/cgroup.procs 2>/dev/null || true; done < /sys/fs/cgroup/cgroup.procs
+    [ -z "$controllers" ] || echo "$controllers" > /sys/fs/cgroup/cgroup.subtree_control
+  } 2>/dev/null; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 50 ]; then
+      echo "cgroup v2: could not delegate the controllers ($controllers) to the inner engine; processes still in the machine's root cgroup: $(tr '\n' ' ' < /sys/fs/cgroup/cgroup.procs)" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
 fi
 
 # containerd first, waited for as long as it takes: dockerd starts its own otherwise, and gives up

@@ -146,17 +146,30 @@ export async function waitForEngines(
     );
     options.onProgress?.(ready.size, planned.length, Date.now() - started);
     if (ready.size === planned.length) break;
-    if (Date.now() > deadline) {
-      const late = planned.filter((m) => !ready.has(m.name));
-      const logs = await docker.logs(containerName(late[0]!.name), 8);
-      throw new EnvironmentError(
-        `The engine of ${late.map((m) => m.name).join(', ')} did not answer within ${Math.round(waitMs / 1000)} s. Last lines of ${containerName(late[0]!.name)}:\n${logs.join('\n')}`,
-        `Look at \`docker logs ${containerName(late[0]!.name)}\`; remove it with \`lab machine rm ${late[0]!.name}\`.`,
-      );
-    }
+    // A machine whose container has stopped will never answer: say so now, not at the deadline.
+    const stopped = await firstStopped(docker, planned.filter((m) => !ready.has(m.name)));
+    if (stopped) throw await notAnswering(docker, [stopped.machine], `stopped (exit code ${stopped.exitCode}) ${((Date.now() - started) / 1000).toFixed(1)} s after start`);
+    if (Date.now() > deadline) throw await notAnswering(docker, planned.filter((m) => !ready.has(m.name)), `did not answer within ${Math.round(waitMs / 1000)} s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return ready;
+}
+
+async function firstStopped(docker: DockerClient, machines: PlannedMachine[]): Promise<{ machine: PlannedMachine; exitCode: number } | undefined> {
+  for (const machine of machines) {
+    const facts = await docker.inspectContainer(containerName(machine.name));
+    if (facts && !facts.running && facts.state !== 'created') return { machine, exitCode: facts.exitCode };
+  }
+  return undefined;
+}
+
+async function notAnswering(docker: DockerClient, late: PlannedMachine[], what: string): Promise<EnvironmentError> {
+  const container = containerName(late[0]!.name);
+  const logs = await docker.logs(container, 8);
+  return new EnvironmentError(
+    `The engine of ${late.map((m) => m.name).join(', ')} ${what}. Last lines of ${container}:\n${logs.join('\n')}`,
+    `Look at \`docker logs ${container}\`; remove it with \`lab machine rm ${late[0]!.name}\`.`,
+  );
 }
 
 /** The inner engine's version, or undefined when it does not answer within 2 s. */

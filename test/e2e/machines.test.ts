@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { waitForEngines, type PlannedMachine } from '../../src/machines/manage.js';
 import { createDockerClient } from '../../src/runtime/docker.js';
 import { runLab } from '../helpers/run-lab.js';
 
@@ -94,6 +95,18 @@ describe('lab machine (real engine)', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(NAME);
   });
+
+  it('says at once when a machine stops before its engine answers, with its last lines', async () => {
+    const dead = `${NAME}dead`;
+    const labels = { 'dev.dockerlab.managed': 'true', 'dev.dockerlab.role': 'host', 'dev.dockerlab.machine': dead, 'dev.dockerlab.test': 'helper9' };
+    await docker.api.createContainer({ name: `lab-machine-${dead}`, Image: 'debian:bookworm-slim', Cmd: ['sh', '-c', 'echo "the engine broke" >&2; exit 3'], Labels: labels });
+    await docker.startContainer(`lab-machine-${dead}`);
+    const started = Date.now();
+    const machine: PlannedMachine = { name: dead, port: 23799, publish: [], runtime: { privileged: false, cgroupVersion: 1 } };
+    const waiting = waitForEngines(docker, [machine], { deadlineMs: 60_000 });
+    await expect(waiting).rejects.toThrow(/The engine of h9testdead stopped \(exit code 3\)[^]*the engine broke/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 30_000);
 
   it('removes the container and its volume by label, and nothing else', async () => {
     const run = await runLab(['machine', 'rm', NAME]);
