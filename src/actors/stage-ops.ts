@@ -1,4 +1,4 @@
-import { runStageChecks } from '../checks/run-checks.js';
+import { runStageChecks, type CheckScope } from '../checks/run-checks.js';
 import type { ObserveContext, StageReport } from '../checks/types.js';
 import { LabError } from '../errors.js';
 import type { Stage } from '../lessons/types.js';
@@ -83,8 +83,9 @@ export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir, 
       await haveImages(stage, signal);
       await runAll([...stage.setup, ...stage.solve], signal, stage.id);
     },
-    check: (stage: Stage, previousFailures: Record<string, number> = {}): Promise<StageReport> =>
-      runStageChecks(stage, observe, (result, index) => feed.emit({ type: 'check.finished', index, result }), previousFailures),
+    /** Scope `all` (the default) runs the stage's drills too: only when the learner asked for this stage's check. */
+    check: (stage: Stage, previousFailures: Record<string, number> = {}, scope: CheckScope = 'all'): Promise<StageReport> =>
+      runStageChecks(stage, observe, (result, index) => feed.emit({ type: 'check.finished', index, result }), previousFailures, scope),
     /** The stage's cleanup commands, then whatever still carries its stage label. */
     async reset(stage: Stage, signal?: AbortSignal): Promise<RemovedResources> {
       await docker.ping();

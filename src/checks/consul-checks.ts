@@ -19,7 +19,7 @@ import {
   type LbBackend,
   type QuorumFacts,
 } from './consul-judges.js';
-import { fail, type CheckModule, type Judgement } from './types.js';
+import { fail, type ReadOnlyCheckModule, type Judgement } from './types.js';
 
 /** Asks the Consul servers' published HTTP APIs (127.0.0.1:8501…) in turn; the first good answer wins. */
 async function askConsul(http: HttpClient, count: number, path: string): Promise<{ body?: unknown; errors: Record<string, string> }> {
@@ -67,8 +67,9 @@ export async function observeBackends(docker: DockerClient, lb: string): Promise
   return parseShowServersState(stdout);
 }
 
-export const consulQuorum: CheckModule<'consul-quorum', QuorumFacts> = {
+export const consulQuorum: ReadOnlyCheckModule<'consul-quorum', QuorumFacts> = {
   kind: 'consul-quorum',
+  effect: 'read-only',
   observe: (spec, { http }) => observeQuorum(http, spec.servers),
   judge: (_spec, facts) => judgeQuorum(facts),
   settling: quorumSettling,
@@ -76,8 +77,9 @@ export const consulQuorum: CheckModule<'consul-quorum', QuorumFacts> = {
   retryable: (facts) => facts.members.filter((m) => m.role === 'server' && m.status === 'alive').length >= Math.floor(facts.expectedServers.length / 2) + 1,
 };
 
-export const consulCatalog: CheckModule<'consul-catalog', CatalogFacts> = {
+export const consulCatalog: ReadOnlyCheckModule<'consul-catalog', CatalogFacts> = {
   kind: 'consul-catalog',
+  effect: 'read-only',
   observe: (spec, { docker, http }) => observeCatalog(docker, http, spec.servers),
   judge: (_spec, facts) => judgeCatalog(facts),
   settling: catalogSettling,
@@ -91,8 +93,9 @@ export interface LbBackendsFacts {
   lbs: { lb: string; backends: LbBackend[] | string }[];
 }
 
-export const lbBackends: CheckModule<'lb-backends', LbBackendsFacts> = {
+export const lbBackends: ReadOnlyCheckModule<'lb-backends', LbBackendsFacts> = {
   kind: 'lb-backends',
+  effect: 'read-only',
 
   async observe(spec, { docker, http }) {
     const catalog = await observeCatalog(docker, http, spec.servers);

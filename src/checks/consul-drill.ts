@@ -7,7 +7,7 @@ import { LABEL_MANAGED } from '../runtime/labels.js';
 import { startEngineLoad, type LoadResult } from '../runtime/load.js';
 import { observeBackends, observeCatalog, observeQuorum } from './consul-checks.js';
 import { judgeCatalog, judgeLbBackends, judgeQuorum } from './consul-judges.js';
-import { fail, pass, type CheckModule } from './types.js';
+import { fail, pass, type DisruptiveCheckModule } from './types.js';
 
 export interface DrillFacts {
   /** Containers the drill needs that do not run (or are not the lab's). */
@@ -53,10 +53,11 @@ async function untilAgreed(docker: DockerClient, http: HttpClient, consulServers
  * within the deadline, and no request fails. Then put the removed containers back and see them rejoin,
  * so the drill can run again.
  */
-export const consulDrill: CheckModule<'consul-drill', DrillFacts> = {
+export const consulDrill: DisruptiveCheckModule<'consul-drill', DrillFacts> = {
   kind: 'consul-drill',
+  effect: 'disruptive',
 
-  async observe(spec, { docker, http }) {
+  async drill(spec, { docker, http }) {
     const removedServers = spec.remove.filter((name) => !name.startsWith('simple_consul_'));
     const removed = [...spec.remove, ...removedServers.map(agentName)];
     const specs: ContainerSpec[] = [];

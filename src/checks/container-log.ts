@@ -1,4 +1,4 @@
-import { fail, pass, type CheckModule } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule } from './types.js';
 
 export interface ContainerLogFacts {
   exists: boolean;
@@ -6,8 +6,9 @@ export interface ContainerLogFacts {
   lines: string[];
 }
 
-export const containerLog: CheckModule<'container-log', ContainerLogFacts> = {
+export const containerLog: ReadOnlyCheckModule<'container-log', ContainerLogFacts> = {
   kind: 'container-log',
+  effect: 'read-only',
 
   async observe(spec, { docker }) {
     const container = await docker.inspectContainer(spec.container);

@@ -1,5 +1,5 @@
 import type { ContainerFacts } from '../runtime/docker.js';
-import { fail, pass, type CheckModule } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule } from './types.js';
 
 export interface ContainerRunningFacts {
   container?: ContainerFacts;
@@ -9,8 +9,9 @@ export interface ContainerRunningFacts {
 export const sameImage = (a: string, b: string): boolean => withTag(a) === withTag(b);
 const withTag = (reference: string): string => (/:[^/]+$/.test(reference) ? reference : `${reference}:latest`);
 
-export const containerRunning: CheckModule<'container-running', ContainerRunningFacts> = {
+export const containerRunning: ReadOnlyCheckModule<'container-running', ContainerRunningFacts> = {
   kind: 'container-running',
+  effect: 'read-only',
 
   async observe(spec, { docker }) {
     const container = await docker.inspectContainer(spec.container);

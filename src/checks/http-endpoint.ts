@@ -1,6 +1,6 @@
 import type { PortBinding } from '../runtime/docker.js';
 import type { HttpOutcome } from '../runtime/http.js';
-import { fail, pass, warn, type CheckModule } from './types.js';
+import { fail, pass, warn, type ReadOnlyCheckModule } from './types.js';
 
 export interface HttpFacts {
   running: boolean;
@@ -11,8 +11,9 @@ export interface HttpFacts {
 
 const LOOPBACK = '127.0.0.1';
 
-export const httpEndpoint: CheckModule<'http', HttpFacts> = {
+export const httpEndpoint: ReadOnlyCheckModule<'http', HttpFacts> = {
   kind: 'http',
+  effect: 'read-only',
 
   async observe(spec, { docker, http }) {
     const container = await docker.inspectContainer(spec.container);

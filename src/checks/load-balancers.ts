@@ -3,7 +3,7 @@ import type { ContainerFacts, DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
 import { LABEL_ROLE } from '../runtime/labels.js';
 import { judgeRoundRobin, parseHaproxyLog } from './haproxy-log.js';
-import { fail, pass, type CheckModule, type Judgement } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule, type Judgement } from './types.js';
 
 interface LbFacts {
   name: string;
@@ -73,8 +73,9 @@ export interface LbSpreadFacts {
 }
 
 /** Every LB answers, and K = perServer × servers requests through each reach every running server. */
-export const lbSpread: CheckModule<'lb-spread', LbSpreadFacts> = {
+export const lbSpread: ReadOnlyCheckModule<'lb-spread', LbSpreadFacts> = {
   kind: 'lb-spread',
+  effect: 'read-only',
 
   async observe(spec, { docker, http }) {
     const [lbs, servers] = await Promise.all([observeLbs(docker), runningServers(docker)]);
@@ -111,8 +112,9 @@ export interface LbRoundRobinFacts {
 }
 
 /** HAProxy's own log, read through the Docker API, shows the backends taking turns in config order. */
-export const lbRoundRobin: CheckModule<'lb-roundrobin', LbRoundRobinFacts> = {
+export const lbRoundRobin: ReadOnlyCheckModule<'lb-roundrobin', LbRoundRobinFacts> = {
   kind: 'lb-roundrobin',
+  effect: 'read-only',
 
   async observe(spec, { docker, http }) {
     const lbs = [];

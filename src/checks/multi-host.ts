@@ -8,7 +8,7 @@ import { plural } from '../format.js';
 import { type CatalogInstance, parseHealthService, passingInstances } from './consul-judges.js';
 import { sendRequests, type Served } from './load-balancers.js';
 import { judgeMachineUp, machineRuns, observeMachines, runningOn, type MachineView } from './machine-view.js';
-import { fail, pass, type CheckModule, type Judgement } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule, type Judgement } from './types.js';
 
 
 // --- machine-roles -----------------------------------------------------------------------------
@@ -36,8 +36,9 @@ export function judgeMachineRoles(wanted: { name: string; role: string }[], allo
   return pass(`One service kind per machine — ${found.join(', ')}.`);
 }
 
-export const machineRoles: CheckModule<'machine-roles', MachineRolesFacts> = {
+export const machineRoles: ReadOnlyCheckModule<'machine-roles', MachineRolesFacts> = {
   kind: 'machine-roles',
+  effect: 'read-only',
   async observe(spec, { docker }) {
     return { views: await observeMachines(docker, spec.machines.map((m) => m.name)) };
   },
@@ -79,8 +80,9 @@ export function judgeCrossHostLb(spec: { lb: string; web: string; port: number }
   return pass(`${facts.served.length} requests through the LB machine (127.0.0.1:${spec.port}) reached all ${plural(facts.servers.length, 'server')} on "${spec.web}": ${facts.servers.join(', ')}.`);
 }
 
-export const crossHostLb: CheckModule<'cross-host-lb', CrossHostLbFacts> = {
+export const crossHostLb: ReadOnlyCheckModule<'cross-host-lb', CrossHostLbFacts> = {
   kind: 'cross-host-lb',
+  effect: 'read-only',
   async observe(spec, { docker, http }) {
     const [web, lb] = await observeMachines(docker, [spec.web, spec.lb]);
     const servers = web && judgeMachineUp(web, spec.web) === undefined ? serverNames(web) : [];
@@ -120,8 +122,9 @@ export function judgeCrossHostConsul(spec: { consul: string; web: string; port: 
   return pass(`Consul on "${spec.consul}" lists ${plural(facts.servers.length, 'passing instance')} at ${ip} (the web machine): ports ${facts.servers.map((s) => s.port).join(', ')}.`);
 }
 
-export const crossHostConsul: CheckModule<'cross-host-consul', CrossHostConsulFacts> = {
+export const crossHostConsul: ReadOnlyCheckModule<'cross-host-consul', CrossHostConsulFacts> = {
   kind: 'cross-host-consul',
+  effect: 'read-only',
   async observe(spec, { docker, http }) {
     const [web, consul] = await observeMachines(docker, [spec.web, spec.consul]);
     const servers = web && judgeMachineUp(web, spec.web) === undefined

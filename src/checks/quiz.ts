@@ -1,7 +1,7 @@
 import { answersOf } from '../progress/record.js';
 import type { QuizRecord } from '../progress/store.js';
 import { judgeQuiz, listOf } from '../quiz/judge.js';
-import { fail, pass, type CheckModule } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule } from './types.js';
 
 export interface QuizFacts {
   /** The learner's latest answers to the stage's questions, by question id. */
@@ -9,8 +9,9 @@ export interface QuizFacts {
 }
 
 /** Passes when every question of the stage's quiz has a recorded answer, and each is the right one. */
-export const quizCheck: CheckModule<'quiz', QuizFacts> = {
+export const quizCheck: ReadOnlyCheckModule<'quiz', QuizFacts> = {
   kind: 'quiz',
+  effect: 'read-only',
 
   async observe(spec, { progress }) {
     return { answers: answersOf(progress(), spec.stage) };

@@ -1,5 +1,5 @@
 import { LABEL_MANAGED } from '../runtime/labels.js';
-import { fail, pass, type CheckModule } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule } from './types.js';
 
 export interface RegistryImageFacts {
   reference: string;
@@ -18,8 +18,9 @@ const MANIFEST_TYPES = [
 /** The registry as reached from the host: `localhost:5000` → `http://127.0.0.1:5000`. */
 export const registryUrl = (registry: string): string => `http://${registry.replace(/^localhost(?=:|$)/, '127.0.0.1')}`;
 
-export const registryImage: CheckModule<'registry-image', RegistryImageFacts> = {
+export const registryImage: ReadOnlyCheckModule<'registry-image', RegistryImageFacts> = {
   kind: 'registry-image',
+  effect: 'read-only',
 
   async observe(spec, { docker, http }) {
     const reference = `${spec.registry}/${spec.repository}:${spec.tag}`;

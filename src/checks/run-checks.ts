@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isLabError } from '../errors.js';
-import type { CheckSpec } from '../lessons/schema.js';
+import type { CheckKind, CheckSpec } from '../lessons/schema.js';
 import type { Stage } from '../lessons/types.js';
 import { consulCatalog, consulQuorum, lbBackends } from './consul-checks.js';
 import { consulDrill } from './consul-drill.js';
@@ -13,10 +13,11 @@ import { quizCheck } from './quiz.js';
 import { registryImage } from './registry-image.js';
 import { serversCheck } from './servers.js';
 import { swarmNodes, swarmRequests, swarmReschedule, swarmService } from './swarm.js';
-import type { CheckModule, CheckResult, Judgement, ObserveContext, StageReport } from './types.js';
+import type { CheckEffect, CheckModule, CheckResult, Judgement, ObserveContext, StageReport } from './types.js';
 
+/** Every kind's module, by kind: a kind without its module (or with another kind's) does not compile. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const MODULES: Record<CheckSpec['kind'], CheckModule<any, any>> = {
+const MODULES: { [K in CheckKind]: CheckModule<K, any> } = {
   'registry-image': registryImage,
   'container-running': containerRunning,
   'container-log': containerLog,
@@ -37,6 +38,28 @@ const MODULES: Record<CheckSpec['kind'], CheckModule<any, any>> = {
   'swarm-reschedule': swarmReschedule,
   quiz: quizCheck,
 };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const moduleOf = (kind: CheckKind): CheckModule<any, any> => MODULES[kind];
+
+/** Whether a kind only looks or acts on the lab (the drills). */
+export const effectOf = (kind: CheckKind): CheckEffect => moduleOf(kind).effect;
+
+/** The kinds, for tests and tools that list them. */
+export const checkKinds = (): CheckKind[] => Object.keys(MODULES) as CheckKind[];
+
+/**
+ * Which checks a run may include: `all` when the learner asked for this stage's check (`lab check
+ * STAGE`, the stage's check in the UI, `lab test`); `read-only` when the lab looks unasked or for
+ * another purpose (`lab check --all`, `lab report`, live checking), so nothing of theirs is touched.
+ */
+export type CheckScope = 'all' | 'read-only';
+
+/** A stage's checks that a run of this scope includes, and the titles it leaves out. */
+export function checksInScope(checks: CheckSpec[], scope: CheckScope): { included: CheckSpec[]; skipped: string[] } {
+  const included = checks.filter((spec) => scope === 'all' || effectOf(spec.kind) === 'read-only');
+  return { included, skipped: checks.filter((spec) => !included.includes(spec)).map((spec) => spec.title) };
+}
 
 /** How long a settling check may keep looking, and how often. */
 export const SETTLE = { withinMs: 3_000, everyMs: 200 };
@@ -73,7 +96,7 @@ export async function runCheck(spec: CheckSpec, context: ObserveContext, { settl
     });
     if (judgement.status !== 'fail' || attempts > retries) break;
     // Waiting helps only what is converging: nothing to wait for when, say, no Consul server runs.
-    const module = MODULES[spec.kind];
+    const module = moduleOf(spec.kind);
     if (lastFacts !== undefined && module.retryable && !module.retryable(lastFacts)) break;
     await sleep(delay);
   }
@@ -89,9 +112,14 @@ export function escalatedHint(spec: Pick<CheckSpec, 'hint' | 'hints'>, previousF
 }
 
 async function attempt(spec: CheckSpec, context: ObserveContext, settle: typeof SETTLE, onFacts?: (facts: unknown) => void): Promise<Judgement> {
-  const module = MODULES[spec.kind];
+  const module = moduleOf(spec.kind);
   const started = Date.now();
   const look = async (): Promise<Judgement> => {
+    if (module.effect === 'disruptive') {
+      const facts = await module.drill(spec, context);
+      onFacts?.(facts);
+      return module.judge(spec, facts);
+    }
     for (;;) {
       const facts = await module.observe(spec, context);
       onFacts?.(facts);
@@ -119,18 +147,29 @@ async function attempt(spec: CheckSpec, context: ObserveContext, settle: typeof 
   }
 }
 
-/** Runs a stage's checks in order, reporting each as it finishes. */
+/**
+ * Runs a stage's checks in order, reporting each as it finishes. Read-only checks first, then the
+ * disruptive ones (the drills) in a phase of their own, and those only in scope `all`: a drill acts on
+ * what the others have just seen.
+ */
 export async function runStageChecks(
   stage: Stage,
   context: ObserveContext,
   onResult?: (result: CheckResult, index: number) => void,
   previousFailures: Record<string, number> = {},
+  scope: CheckScope = 'all',
 ): Promise<StageReport> {
+  const { included, skipped } = checksInScope(stage.checks, scope);
+  const phased = [...included.filter((s) => effectOf(s.kind) === 'read-only'), ...included.filter((s) => effectOf(s.kind) === 'disruptive')];
   const results: CheckResult[] = [];
-  for (const [index, spec] of stage.checks.entries()) {
+  for (const spec of phased) {
     const result = await runCheck(spec, context, { previousFailures: previousFailures[spec.title] ?? 0 });
     results.push(result);
-    onResult?.(result, index);
+    onResult?.(result, stage.checks.indexOf(spec));
   }
-  return { stageId: stage.id, passed: results.every((r) => r.status !== 'fail'), results, finishedAt: new Date().toISOString() };
+  // Reported in the lesson's order, whatever order they ran in.
+  results.sort((a, b) => indexOfTitle(stage, a.title) - indexOfTitle(stage, b.title));
+  return { stageId: stage.id, passed: results.every((r) => r.status !== 'fail'), results, ...(skipped.length > 0 ? { skipped } : {}), finishedAt: new Date().toISOString() };
 }
+
+const indexOfTitle = (stage: Stage, title: string): number => stage.checks.findIndex((spec) => spec.title === title);

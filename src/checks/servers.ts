@@ -1,7 +1,7 @@
 import { byIndex, LABEL_DEPLOY, NETWORK } from '../deploy/plan.js';
 import { LABEL_ROLE } from '../runtime/labels.js';
 import { probeFromInside, type ProbeAnswer } from './probe.js';
-import { fail, pass, type CheckModule } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule } from './types.js';
 
 export interface ServerFacts {
   name: string;
@@ -18,8 +18,9 @@ export interface ServersFacts {
 
 const list = (names: string[], most = 5): string => (names.length <= most ? names.join(', ') : `${names.slice(0, most).join(', ')} and ${names.length - most} more`);
 
-export const serversCheck: CheckModule<'servers', ServersFacts> = {
+export const serversCheck: ReadOnlyCheckModule<'servers', ServersFacts> = {
   kind: 'servers',
+  effect: 'read-only',
 
   async observe(spec, { docker }) {
     const pattern = new RegExp(`^${spec.prefix}_\\d+$`);

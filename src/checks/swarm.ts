@@ -11,7 +11,7 @@ import { containerName } from '../machines/spec.js';
 import type { DockerClient } from '../runtime/docker.js';
 import { sendRequests, type Served } from './load-balancers.js';
 import { judgeMachineUp, machineEngine, machineRuns, observeMachines, type MachineView } from './machine-view.js';
-import { fail, pass, type CheckModule, type Judgement } from './types.js';
+import { fail, pass, type DisruptiveCheckModule, type ReadOnlyCheckModule, type Judgement } from './types.js';
 
 export interface SwarmNode {
   id: string;
@@ -147,8 +147,9 @@ export function judgeSwarmNodes(spec: { manager: string; nodes: number; managers
   return pass(`${plural(nodes.length, 'node')} ready and active: ${[...nodes].sort((a, b) => a.hostname.localeCompare(b.hostname)).map((n) => `${n.hostname}${n.leader ? ' (leader)' : n.role === 'manager' ? ' (manager)' : ''}`).join(', ')}${leader ? '' : ' — but no leader'}.`);
 }
 
-export const swarmNodes: CheckModule<'swarm-nodes', SwarmNodesFacts> = {
+export const swarmNodes: ReadOnlyCheckModule<'swarm-nodes', SwarmNodesFacts> = {
   kind: 'swarm-nodes',
+  effect: 'read-only',
   observe: async (spec, { docker }) => (await observeManager(docker, spec.manager)).facts,
   judge: judgeSwarmNodes,
   // Nodes joining or coming back are worth waiting for; a drained node or a missing manager is not.
@@ -175,8 +176,9 @@ export function judgeSwarmService(spec: { manager: string; service: string; repl
   return pass(`${running.length}/${service.replicas} replicas of ${spec.service} running on ${[...perNode.entries()].sort().map(([node, n]) => `${node} (${n})`).join(', ')}.`);
 }
 
-export const swarmService: CheckModule<'swarm-service', SwarmNodesFacts> = {
+export const swarmService: ReadOnlyCheckModule<'swarm-service', SwarmNodesFacts> = {
   kind: 'swarm-service',
+  effect: 'read-only',
   observe: async (spec, { docker }) => (await observeManager(docker, spec.manager, spec.service)).facts,
   judge: judgeSwarmService,
   // Tasks on their way are worth waiting for; a service missing or scaled down is not.
@@ -200,8 +202,9 @@ export function judgeSwarmRequests(spec: { port: number; distinct: number }, fac
   return pass(`${facts.served.length} requests through 127.0.0.1:${spec.port} reached ${plural(replicas.length, 'replica')}: ${replicas.join(', ')}.`);
 }
 
-export const swarmRequests: CheckModule<'swarm-requests', SwarmRequestsFacts> = {
+export const swarmRequests: ReadOnlyCheckModule<'swarm-requests', SwarmRequestsFacts> = {
   kind: 'swarm-requests',
+  effect: 'read-only',
   observe: async (spec, { http }) => ({ served: await sendRequests(http, spec.port, spec.requests) }),
   judge: judgeSwarmRequests,
 };
@@ -287,9 +290,10 @@ async function runDrill(docker: DockerClient, api: Docker, spec: { service: stri
   return facts;
 }
 
-export const swarmReschedule: CheckModule<'swarm-reschedule', RescheduleFacts> = {
+export const swarmReschedule: DisruptiveCheckModule<'swarm-reschedule', RescheduleFacts> = {
   kind: 'swarm-reschedule',
-  async observe(spec, { docker }) {
+  effect: 'disruptive',
+  async drill(spec, { docker }) {
     const { facts, api } = await observeManager(docker, spec.manager, spec.service);
     const up = judgeSwarmUp(spec.manager, facts);
     if (isJudgement(up) || !api) return facts;

@@ -25,6 +25,8 @@ export interface StageReport {
   stageId: string;
   passed: boolean;
   results: CheckResult[];
+  /** Titles of the disruptive checks this run left out (scope `read-only`). */
+  skipped?: string[];
   finishedAt: string;
 }
 
@@ -38,16 +40,37 @@ export interface ObserveContext {
 
 type SpecOf<K extends CheckKind> = Extract<CheckSpec, { kind: K }>;
 
-/** One check kind: observe gathers facts, judge is pure over them. */
-export interface CheckModule<K extends CheckKind, Facts> {
+/**
+ * What running a check does to the lab. `read-only` checks only look, and run whenever asked: from
+ * `lab check --all`, `lab report`, live checking. `disruptive` ones (the drills) break the lab on
+ * purpose and put it back; they run only when their own stage is checked (`lab check STAGE`, the
+ * stage's check in the UI, `lab test`).
+ */
+export type CheckEffect = 'read-only' | 'disruptive';
+
+interface CheckModuleBase<K extends CheckKind, Facts> {
   kind: K;
-  observe(spec: SpecOf<K>, context: ObserveContext): Promise<Facts>;
   judge(spec: SpecOf<K>, facts: Facts): Judgement;
-  /** True when failing facts may still come right by themselves (a service a moment from listening). */
-  settling?(facts: Facts): boolean;
   /** False when a failure cannot come right by waiting, so a check's retries stop early (default: retry). */
   retryable?(facts: Facts): boolean;
 }
+
+/** Looks and changes nothing: observe gathers facts, judge is pure over them. */
+export interface ReadOnlyCheckModule<K extends CheckKind, Facts> extends CheckModuleBase<K, Facts> {
+  effect: 'read-only';
+  observe(spec: SpecOf<K>, context: ObserveContext): Promise<Facts>;
+  /** True when failing facts may still come right by themselves (a service a moment from listening). */
+  settling?(facts: Facts): boolean;
+}
+
+/** Acts on the lab, measures how it copes, and restores what it changed; resolves with what it saw. */
+export interface DisruptiveCheckModule<K extends CheckKind, Facts> extends CheckModuleBase<K, Facts> {
+  effect: 'disruptive';
+  drill(spec: SpecOf<K>, context: ObserveContext): Promise<Facts>;
+}
+
+/** One check kind. Its effect is required: a kind that does not say whether it acts does not compile. */
+export type CheckModule<K extends CheckKind, Facts> = ReadOnlyCheckModule<K, Facts> | DisruptiveCheckModule<K, Facts>;
 
 export const pass = (summary: string): Judgement => ({ status: 'pass', summary });
 export const fail = (summary: string, hint?: string): Judgement => ({ status: 'fail', summary, ...(hint ? { hint } : {}) });

@@ -20,8 +20,15 @@ export function recordReport(progress: Progress, report: StageReport): Progress 
         updatedAt: at,
         attempts: (previous?.attempts ?? 0) + 1,
         ...(report.passed ? { passedAt: at } : previous?.passedAt ? { passedAt: previous.passedAt } : {}),
-        lastChecks: report.results.map(({ title, status, summary }) => ({ title, status, summary })),
-        checkFailures: Object.fromEntries(report.results.map(({ title, status }) => [title, status === 'fail' ? (previous?.checkFailures?.[title] ?? 0) + 1 : 0])),
+        // A check the run left out (a drill, in a read-only re-check) keeps what it last found.
+        lastChecks: [
+          ...report.results.map(({ title, status, summary }) => ({ title, status, summary })),
+          ...(previous?.lastChecks ?? []).filter((check) => report.skipped?.includes(check.title)),
+        ],
+        checkFailures: Object.fromEntries([
+          ...Object.entries(previous?.checkFailures ?? {}).filter(([title]) => report.skipped?.includes(title)),
+          ...report.results.map(({ title, status }) => [title, status === 'fail' ? (previous?.checkFailures?.[title] ?? 0) + 1 : 0]),
+        ]),
         ...(previous?.quiz ? { quiz: previous.quiz } : {}),
       },
     },

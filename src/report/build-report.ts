@@ -53,6 +53,7 @@ function checksSection(data: ReportData): string[] {
   const failed = data.checks.filter((check) => check.status === 'fail').length;
   const lines = ['## Checks', '', failed === 0 ? `All ${data.checks.length} checks pass now.` : `${failed} of ${data.checks.length} checks fail now.`];
   if (data.checksSkipped) lines.push('', `The rest were not re-run: ${data.checksSkipped}`);
+  if (data.drillsNotRun?.length) lines.push('', `Not run, because they act on the lab (a report only looks): ${data.drillsNotRun.map((title) => `"${title}"`).join(', ')}. \`lab check ${data.stage.id}\` runs them.`);
   for (const [index, check] of data.checks.entries()) {
     lines.push('', `### ${index + 1}. ${ICON[check.status]} ${check.title}`, '', `**${check.status}** (${check.kind}, ${check.durationMs} ms): ${check.summary}`);
     if (check.hint) lines.push('', `Hint: ${check.hint}`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { arch, release, type } from 'node:os';
 import { join } from 'node:path';
-import { runCheck } from '../checks/run-checks.js';
+import { checksInScope, runCheck } from '../checks/run-checks.js';
 import type { ObserveContext } from '../checks/types.js';
 import { isLabError } from '../errors.js';
 import type { Stage } from '../lessons/types.js';
@@ -42,6 +42,7 @@ export async function collectReport(stage: Stage, { docker, http, progress: load
     versions,
     logTail: LOG_TAIL,
     progress,
+    drillsNotRun: undefined as string[] | undefined,
     ...(warning ? { progressWarning: warning } : {}),
   };
   const empty = { checks: [], containers: [], networks: [], volumes: [], logs: [] };
@@ -54,6 +55,8 @@ export async function collectReport(stage: Stage, { docker, http, progress: load
   }
 
   const { checks, lost } = await rerunChecks(stage, { docker, http, progress: () => progress }, onCheck);
+  const { skipped } = checksInScope(stage.checks, 'read-only');
+  if (skipped.length > 0) base.drillsNotRun = skipped;
   if (lost !== undefined) engine.problem = `The Docker engine stopped answering while the checks ran${lost}.`;
   try {
     const found = await labContainers(docker);
@@ -70,7 +73,10 @@ export async function collectReport(stage: Stage, { docker, http, progress: load
 /** Each check as `lab check` runs it, with the last facts it observed; stops if the engine goes (`lost` says why). */
 async function rerunChecks(stage: Stage, context: ObserveContext, onCheck: CollectDeps['onCheck']): Promise<{ checks: ReportCheck[]; lost?: string }> {
   const checks: ReportCheck[] = [];
-  for (const [index, spec] of stage.checks.entries()) {
+  // A report looks and never acts: the drills (which remove containers) are named, not run.
+  const { included } = checksInScope(stage.checks, 'read-only');
+  for (const spec of included) {
+    const index = stage.checks.indexOf(spec);
     let facts: unknown;
     try {
       const result = await runCheck(spec, context, { onFacts: (seen) => (facts = seen) });

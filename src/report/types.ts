@@ -60,6 +60,8 @@ export interface ReportData {
   /** Empty when the checks could not be re-run; `checksSkipped` says why. */
   checks: ReportCheck[];
   checksSkipped?: string;
+  /** The stage's disruptive checks (drills), which a report names but never runs. */
+  drillsNotRun?: string[];
   containers: ReportContainer[];
   networks: ReportNetwork[];
   volumes: ReportVolume[];

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkUntil, docker, freshStateDir, ownsTheLab, runLab } from '../helpers/run-lab.js';
 
 /**
@@ -20,6 +22,20 @@ describe('stage service-discovery on a real engine', () => {
     const run = await runLab(['solve', 'service-discovery'], env);
     expect(run.stdout).toContain('a leader is elected and all 5 servers are members');
     expect({ code: run.code, failed: run.stdout.split('\n').filter((line) => line.startsWith('✖')) }).toEqual({ code: 0, failed: [] });
+  }, 120_000);
+
+  it('`lab report` and `lab check --all` only look: every container keeps its id (the drill is named, not run)', async () => {
+    const ids = () => docker('ps', '-aq', '--no-trunc', '--filter', 'label=dev.dockerlab.managed=true').split('\n').sort();
+    const before = ids();
+    expect(before.length).toBeGreaterThan(10);
+    const out = join(env.LAB_STATE_DIR, 'report.md');
+    const report = await runLab(['report', 'service-discovery', '--out', out], env);
+    expect(report.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/Not run, because they act on the lab[^\n]*"the drill: server_1, server_4 and simple_consul_3 removed/);
+    const all = await runLab(['check', '--all'], env);
+    expect(all.stdout).toContain('Drills were not run');
+    expect(all.code).toBe(0);
+    expect(ids()).toEqual(before);
   }, 120_000);
 
   it('names the server whose agent stopped: the catalog no longer matches', async () => {
