@@ -1,5 +1,11 @@
-/** What the learner asks for; everything else the machine hears comes from its own actors. */
+import type { Progress } from '../progress/store.js';
+
+/**
+ * What the learner asks for, and progress saved by another `lab` process (a `lab check` in the
+ * learner's own terminal); everything else the machine hears comes from its own actors.
+ */
 export type LabEvent =
+  | { type: 'progress.saved'; progress: Progress }
   | { type: 'user.open'; stageId: string }
   | { type: 'user.back' }
   | { type: 'user.runStep'; index: number }

@@ -80,6 +80,8 @@ export const labMachine = setup({
   id: 'lab',
   context: ({ input }) => ({ stages: input.stages, progress: input.progress, ...(input.open ? { current: input.open } : {}) }),
   initial: 'starting',
+  // Whatever the machine is doing, progress saved elsewhere is the learner's too.
+  on: { 'progress.saved': { actions: assign({ progress: ({ event }) => event.progress }) } },
   states: {
     // Opening straight into a stage (`lab goto`) or onto the stage list.
     starting: {

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { EnvironmentError } from '../errors.js';
 
 const checkSummarySchema = z.object({ title: z.string(), status: z.enum(['pass', 'warn', 'fail']), summary: z.string() });
 
@@ -48,7 +49,12 @@ export interface LoadedProgress {
 export interface ProgressStore {
   readonly path: string;
   load(): LoadedProgress;
-  save(progress: Progress): void;
+  /**
+   * The one way progress is written: under the file's lock, reads it afresh, applies `change` and
+   * writes the result, so a change made by another `lab` process meanwhile is never lost. Returns
+   * what was written.
+   */
+  update(change: (progress: Progress) => Progress): Progress;
 }
 
 /** `$LAB_STATE_DIR`, else `$XDG_STATE_HOME/dockerlab`, else `~/.local/state/dockerlab`. */
@@ -60,24 +66,91 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function createProgressStore(dir: string = stateDir(), now: () => Date = () => new Date()): ProgressStore {
   const path = join(dir, 'progress.json');
+  const load = (): LoadedProgress => {
+    if (!existsSync(path)) return { progress: emptyProgress() };
+    const text = readFileSync(path, 'utf8');
+    const parsed = safeParse(text);
+    if (parsed) return { progress: parsed };
+    const aside = `${path}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(path, aside);
+    return { progress: emptyProgress(), warning: `Your progress file could not be read; it was moved to ${aside} and the lab starts afresh.` };
+  };
   return {
     path,
-    load() {
-      if (!existsSync(path)) return { progress: emptyProgress() };
-      const text = readFileSync(path, 'utf8');
-      const parsed = safeParse(text);
-      if (parsed) return { progress: parsed };
-      const aside = `${path}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
-      renameSync(path, aside);
-      return { progress: emptyProgress(), warning: `Your progress file could not be read; it was moved to ${aside} and the lab starts afresh.` };
-    },
-    save(progress) {
+    load,
+    update(change) {
       mkdirSync(dirname(path), { recursive: true });
-      const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, `${JSON.stringify(progress, null, 2)}\n`);
-      renameSync(temporary, path);
+      return withLock(`${path}.lock`, () => {
+        const next = change(load().progress);
+        // Written aside, then renamed over: a reader sees the old file or the new one, never half of one.
+        const temporary = `${path}.${process.pid}.tmp`;
+        writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`);
+        renameSync(temporary, path);
+        return next;
+      });
     },
   };
+}
+
+/** How long a writer waits for the lock before saying who holds it. */
+const LOCK_WAIT_MS = 10_000;
+
+/**
+ * Runs `work` holding a lock file made with O_EXCL (which exists or not, atomically, on every local
+ * file system). A lock left by a process that is gone (killed mid-write) is taken over.
+ */
+function withLock<T>(lockPath: string, work: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (holderIsGone(lockPath)) {
+        rmSync(lockPath, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new EnvironmentError(`The progress file is locked by process ${readHolder(lockPath) ?? '(unknown)'} for over ${LOCK_WAIT_MS / 1000} s: ${lockPath}`, 'If no other `lab` is running, remove that lock file.');
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lockPath, { force: true });
+  }
+}
+
+const readHolder = (lockPath: string): number | undefined => {
+  try {
+    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    return Number.isFinite(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+function holderIsGone(lockPath: string): boolean {
+  const pid = readHolder(lockPath);
+  // Made but not yet written by its holder: not gone, unless it has stayed so for a while.
+  if (pid === undefined) {
+    try {
+      return Date.now() - statSync(lockPath).mtimeMs > 2_000;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 function safeParse(text: string): Progress | undefined {

@@ -7,7 +7,8 @@ import type { Lessons } from '../lessons/types.js';
 import type { LabEvent } from '../machine/events.js';
 import type { labMachine } from '../machine/lab-machine.js';
 import { activityOf } from '../machine/selectors.js';
-import type { Progress, ProgressStore } from '../progress/store.js';
+import type { ProgressStore } from '../progress/store.js';
+import { syncProgress } from '../progress/sync.js';
 import type { Topology } from '../runtime/topology.js';
 import { watchesTopology } from './components/TopologyPanel.js';
 import { actionFor, eachKey } from './keymap.js';
@@ -88,25 +89,28 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
     };
   }, [feed, now]);
 
-  // Progress is saved whenever the machine makes a new progress object.
+  // The machine's progress and the file are kept as one (src/progress/sync.ts): its changes are
+  // written per stage, and what another `lab` process writes is taken in.
   useEffect(() => {
-    let saved: Progress = actor.getSnapshot().context.progress;
-    const save = (progress: Progress) => {
-      if (progress === saved) return;
-      saved = progress;
-      try {
-        store.save(progress);
-      } catch (error) {
-        setNotice(`Your progress could not be saved to ${store.path}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    };
-    const subscription = actor.subscribe({
-      next: (next) => save(next.context.progress),
-      error: (error) => setNotice(`The lab stopped: ${error instanceof Error ? error.message : String(error)}`),
-    });
+    const subscription = actor.subscribe({ error: (error) => setNotice(`The lab stopped: ${error instanceof Error ? error.message : String(error)}`) });
+    const sync = syncProgress(
+      store,
+      {
+        current: () => actor.getSnapshot().context.progress,
+        subscribe: (onProgress) => {
+          const followed = actor.subscribe({ next: (next) => onProgress(next.context.progress) });
+          return () => followed.unsubscribe();
+        },
+        adopt: (progress) => actor.send({ type: 'progress.saved', progress }),
+      },
+      { onError: (error) => setNotice(`Your progress could not be saved to ${store.path}: ${error instanceof Error ? error.message : String(error)}`) },
+    );
     actor.start();
-    save(actor.getSnapshot().context.progress);
-    return () => subscription.unsubscribe();
+    sync.flush();
+    return () => {
+      sync.stop();
+      subscription.unsubscribe();
+    };
   }, [actor, store]);
 
   const activity = activityOf(snapshot);

@@ -5,7 +5,11 @@ import { createActivityFeed, type ActivityFeed } from '../../src/actors/activity
 import type { CheckResult, StageReport } from '../../src/checks/types.js';
 import type { Lessons } from '../../src/lessons/types.js';
 import { labMachine, type SolveOutput } from '../../src/machine/lab-machine.js';
-import { emptyProgress, type Progress, type ProgressStore } from '../../src/progress/store.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { recordReport } from '../../src/progress/record.js';
+import { createProgressStore, emptyProgress, type Progress, type ProgressStore } from '../../src/progress/store.js';
 import { App } from '../../src/tui/App.js';
 import { keys, press, trackFixture, waitFor, waitForFrame } from './helpers.js';
 
@@ -60,7 +64,7 @@ function startApp(runStep: (signal: AbortSignal) => Promise<StepOutcome> = async
   const stages = lessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
   const actor = createActor(machine, { input: { stages, progress: emptyProgress() } });
   const saved: Progress[] = [];
-  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), save: (progress) => void saved.push(progress) };
+  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), update: (change) => { const next = change(saved.at(-1) ?? emptyProgress()); saved.push(next); return next; } };
   const onQuit = jest.fn<() => void>();
   const view = render(<App lessons={lessons} actor={actor} feed={feed} store={store} color={false} onQuit={onQuit} />);
   return { ...view, actor, saved, onQuit };
@@ -88,9 +92,26 @@ describe('the app', () => {
     expect(checked).toContain('Run `docker logs simple-server-test` to see why it did not start.');
     expect(checked.split('\n')[0]).toMatch(/✖ failed$/);
 
-    expect(saved.at(-1)).toBe(actor.getSnapshot().context.progress);
+    expect(saved.at(-1)).toEqual(actor.getSnapshot().context.progress);
     expect(saved.at(-1)?.stages['single-host']).toMatchObject({ status: 'failed', attempts: 1 });
     expect(saved[0]?.stages['single-host']?.status).toBe('started');
+  });
+
+  it('follows progress another lab process writes: a pass recorded by `lab check` in another terminal shows within a second', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-tui-state-'));
+    const store = createProgressStore(dir);
+    const feed = createActivityFeed();
+    const machine = labMachine.provide({ actors: fakeActors(feed, async () => ({ exitCode: 0, durationMs: 1, cancelled: false })) });
+    const stages = lessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
+    const actor = createActor(machine, { input: { stages, progress: store.load().progress } });
+    const { lastFrame } = render(<App lessons={lessons} actor={actor} feed={feed} store={store} color={false} />);
+    await waitForFrame(lastFrame, '0/3 passed');
+    // Another process: its own store on the same folder, as \`lab check single-host\` would write it.
+    const started = Date.now();
+    createProgressStore(dir).update((progress) => recordReport(progress, { stageId: 'single-host', passed: true, finishedAt: '2026-12-02T00:00:00Z', results }));
+    await waitForFrame(lastFrame, '1/3 passed');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(actor.getSnapshot().context.progress.stages['single-host']?.status).toBe('passed');
   });
 
   it('saves progress only when it changes', async () => {

@@ -73,7 +73,7 @@ function startApp() {
   });
   const actor = createActor(machine, { input: { stages: lessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps })), progress: emptyProgress() } });
   const saved: Progress[] = [];
-  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), save: (progress) => void saved.push(progress) };
+  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), update: (change) => { const next = change(saved.at(-1) ?? emptyProgress()); saved.push(next); return next; } };
   const view = render(<App lessons={lessons} actor={actor} feed={feed} store={store} color={false} />);
   return { ...view, actor, saved };
 }

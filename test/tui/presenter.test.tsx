@@ -115,7 +115,7 @@ describe('the app', () => {
     },
   });
   const lessons: Lessons = { dir: 'lessons', stages };
-  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), save: () => undefined };
+  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), update: (change) => change(emptyProgress()) };
 
   function startApp(presenter: boolean, follow?: (onChange: (t: Topology) => void) => () => void) {
     const actor = createActor(machine, { input: { stages: stages.map(({ id, requires, steps }) => ({ id, requires, steps })), progress: emptyProgress(), open: 'single-host' } });

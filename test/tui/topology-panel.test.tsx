@@ -150,7 +150,7 @@ describe('the app with a topology source', () => {
       resetStage: fromPromise<void, { stageId: string }>(done),
     },
   });
-  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), save: () => undefined };
+  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), update: (change) => change(emptyProgress()) };
 
   /** A source the test drives: `tell` is what the watcher would call on each change. */
   function fakeSource() {

@@ -23,13 +23,13 @@ describe('the progress store', () => {
     const store = createProgressStore(freshDir());
     expect(store.load().progress).toEqual(emptyProgress());
     const progress = recordReport(recordStarted(emptyProgress(), 'single-host', 'now'), report('single-host', true));
-    store.save(progress);
+    store.update(() => progress);
     expect(store.load().progress.stages['single-host']).toMatchObject({ status: 'passed', attempts: 1, passedAt: '2026-11-25T10:00:00.000Z' });
   });
 
   it('writes atomically, leaving no temporary file behind', () => {
     const dir = freshDir();
-    createProgressStore(dir).save(emptyProgress());
+    createProgressStore(dir).update(() => emptyProgress());
     expect(readdirSync(dir)).toEqual(['progress.json']);
   });
 

@@ -138,7 +138,7 @@ describe('quiz answers in progress', () => {
     const loaded = store.load();
     expect(loaded.warning).toBeUndefined();
     expect(loaded.progress.stages['single-host']).toMatchObject({ status: 'passed', attempts: 2 });
-    store.save(recordAnswer(loaded.progress, 'concepts', 'periodic', 0, 't'));
+    store.update(() => recordAnswer(loaded.progress, 'concepts', 'periodic', 0, 't'));
     expect(answersOf(store.load().progress, 'concepts')).toEqual({ periodic: { choice: 0, tries: 1, answeredAt: 't' } });
   });
 });
@@ -239,7 +239,7 @@ function quizContext(env: NodeJS.ProcessEnv = { NO_COLOR: '1' }, isTTY = false) 
 describe('lab quiz', () => {
   it('prints the questions with lettered choices and what is answered so far, in plain text', () => {
     const { ctx, store, text } = quizContext();
-    store.save(recordAnswer(emptyProgress(), 'concepts', 'who-offers', 0, 't'));
+    store.update(() => recordAnswer(emptyProgress(), 'concepts', 'who-offers', 0, 't'));
     expect(quizCommand(ctx, 'concepts', {})).toBe(0);
     const printed = text();
     expect(printed).toContain('1. who-offers — Who offers resources?\n   a) The agent\n   b) The allocator\n   ✖ you answered a: wrong. Agents report.');

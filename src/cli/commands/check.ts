@@ -8,19 +8,24 @@ import { printActivity } from '../print-activity.js';
 /** `lab check --all`: re-checks every passed stage and names those that regressed. */
 async function checkAllPassed(ctx: CommandContext, options: { json?: boolean }): Promise<ExitCode> {
   const store = ctx.store();
-  let { progress } = store.load();
+  const { progress } = store.load();
   const passed = ctx.lessons().stages.filter((stage) => progress.stages[stage.id]?.status === 'passed');
   await ctx.docker().ping();
   const regressed: string[] = [];
   const reports = [];
+  const drillsLeft: string[] = [];
   for (const stage of passed) {
-    const report = await ctx.ops().check(stage, failuresOf(progress, stage.id));
-    progress = recordReport(progress, report);
+    // Read-only: a re-check of everything never runs a drill, which would remove the learner's containers.
+    const report = await ctx.ops().check(stage, failuresOf(progress, stage.id), 'read-only');
+    store.update((latest) => recordReport(latest, report));
     reports.push(report);
     if (!report.passed) regressed.push(stage.id);
+    if (report.skipped) drillsLeft.push(stage.id);
     if (!options.json) ctx.out.line(`${report.passed ? ctx.out.green('✔') : ctx.out.red('✖')} ${stage.id}${report.passed ? '' : ` regressed: ${report.results.filter((r) => r.status === 'fail').map((r) => r.summary).join(' ')}`}`);
   }
-  store.save(progress);
+  if (!options.json && drillsLeft.length > 0) {
+    ctx.out.line(ctx.out.dim(`Drills were not run (they break the lab on purpose, then restore it): ${drillsLeft.map((id) => `\`lab check ${id}\``).join(', ')} runs them.`));
+  }
   if (options.json) ctx.out.line(JSON.stringify({ checked: passed.map((s) => s.id), regressed, reports }, null, 2));
   else ctx.out.line(passed.length === 0 ? 'No stage has passed yet.' : regressed.length === 0 ? ctx.out.green(`All ${passed.length} passed stage(s) still pass.`) : ctx.out.red(`${regressed.join(', ')} regressed.`));
   return regressed.length === 0 ? 0 : 1;
@@ -43,7 +48,7 @@ export async function checkCommand(ctx: CommandContext, ref: string | undefined,
   if (!options.json) ctx.out.line(ctx.out.bold(`Checking ${stage.number} ${stage.id}: ${stage.title}`));
   const report = await ctx.ops().check(stage, failuresOf(progress, stage.id));
   stopPrinting();
-  store.save(recordReport(progress, report));
+  store.update((latest) => recordReport(latest, report));
   if (options.json) {
     ctx.out.line(JSON.stringify({ ...report, durationMs: Date.now() - started }, null, 2));
   } else {

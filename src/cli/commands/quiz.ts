@@ -38,9 +38,12 @@ export function quizCommand(ctx: CommandContext, ref: string, flags: QuizFlags):
   const { progress, warning } = store.load();
   if (warning) ctx.out.error(ctx.out.yellow(`Warning: ${warning}`));
   const at = new Date().toISOString();
-  let next = flags.reset ? forgetAnswers(progress, stage.id) : progress;
-  for (const { question, choice } of given) next = recordAnswer(next, stage.id, question.id, choice, at);
-  if (next !== progress) store.save(next);
+  const answer = (from: typeof progress) => {
+    let next = flags.reset ? forgetAnswers(from, stage.id) : from;
+    for (const { question, choice } of given) next = recordAnswer(next, stage.id, question.id, choice, at);
+    return next;
+  };
+  const next = flags.reset || given.length > 0 ? store.update(answer) : progress;
 
   const { out } = ctx;
   if (flags.reset) out.line(`The answers to ${stage.id}'s quiz are forgotten.`);

@@ -15,7 +15,7 @@ export async function resetCommand(ctx: CommandContext, ref: string | undefined,
   await ctx.docker().ping();
   if (!stage) {
     reportRemoved(ctx, await ctx.ops().resetAll());
-    store.save(emptyProgress());
+    store.update(() => emptyProgress());
     ctx.out.line('Progress cleared. Images are kept; `docker images --filter label=dev.dockerlab.managed=true` lists them.');
     return 0;
   }
@@ -25,7 +25,7 @@ export async function resetCommand(ctx: CommandContext, ref: string | undefined,
   } finally {
     stopPrinting();
   }
-  store.save(forgetStages(store.load().progress, [stage.id]));
+  store.update((progress) => forgetStages(progress, [stage.id]));
   ctx.out.line(`Stage ${stage.id} is reset; other stages keep their progress.`);
   return 0;
 }

@@ -17,7 +17,7 @@ async function solveAndCheck(ctx: CommandContext, stage: Stage): Promise<StageRe
   if (ctx.signal.aborted) return undefined;
   ctx.out.line(ctx.out.bold('Checking…'));
   const report = await ctx.ops().check(stage);
-  store.save(recordReport(recordStarted(store.load().progress, stage.id, new Date().toISOString()), report));
+  store.update((progress) => recordReport(recordStarted(progress, stage.id, new Date().toISOString()), report));
   return report;
 }
 

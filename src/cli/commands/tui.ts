@@ -14,7 +14,7 @@ export async function gotoCommand(ctx: CommandContext, ref: string): Promise<Exi
   if (solved !== 0) return solved;
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     const store = ctx.store();
-    store.save(recordStarted(store.load().progress, stage.id, new Date().toISOString()));
+    store.update((progress) => recordStarted(progress, stage.id, new Date().toISOString()));
     ctx.out.line(`Everything before ${stage.id} has passed. Run \`lab\` in a terminal to continue at ${stage.id}.`);
     return 0;
   }
