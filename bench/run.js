@@ -46,10 +46,15 @@ function timeToScreen(command, text, deadlineMs = 15_000) {
   }
 }
 
+// 0. Start-up, against a bare `node -e 0` in the same run (the floor any Node CLI pays).
+const bareStart = median([1, 2, 3, 4, 5, 6, 7].map(() => time(() => run(process.execPath, ['-e', '0']))));
+const version = median([1, 2, 3, 4, 5, 6, 7].map(() => time(() => lab('--version'))));
+report('lab --version (goal ≤ 1.5×)', version, 'node -e 0', bareStart);
+
 // 1. TUI first frame, against a bare `node` that prints one line (the floor any Node CLI pays).
 const firstFrame = median([1, 2, 3].map(() => timeToScreen(`${process.execPath} ${LAB[0]}`, 'dockerlab')));
 const bareNode = median([1, 2, 3].map(() => timeToScreen(`${process.execPath} -e "console.log('hello'); setTimeout(() => {}, 5000)"`, 'hello')));
-report('TUI first frame (80×24)', firstFrame, 'bare node start', bareNode);
+report('TUI first frame (80×24, goal ≤ 400 ms)', firstFrame, 'bare node start', bareNode);
 
 // 2. `lab check single-host` on a solved stage, against one `docker ps` CLI call.
 lab('reset', '--all');
@@ -57,6 +62,7 @@ lab('solve', 'single-host');
 const check = median([1, 2, 3, 4, 5].map(() => time(() => lab('check', 'single-host'))));
 const dockerPs = median([1, 2, 3, 4, 5].map(() => time(() => run('docker', ['ps']))));
 report('lab check single-host (5 checks)', check, 'docker ps', dockerPs);
+report('lab check single-host (goal ≤ 4×)', check, 'node -e 0', bareStart);
 lab('reset', '--all');
 
 // 3. Image builds: cold (no layer cache, packages fetched from Debian's archive) against warm.

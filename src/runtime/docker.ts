@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+// Before dockerode: it defers what dockerode would load and the lab seldom uses.
+import './defer-engine-extras.js';
 import Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
 import { resolveEndpoint, type Endpoint } from './endpoint.js';

@@ -1,5 +1,4 @@
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
 import { ownEnvironment } from './engine-memory.js';
 import { packageRoot } from './paths.js';
 
@@ -45,6 +44,8 @@ export function createShell({ graceMs = GRACE_MS }: { graceMs?: number } = {}): 
   return {
     async run(command, { cwd, onOutput, signal, env }) {
       const started = Date.now();
+      // Loaded on the first command: `lab check` and `lab list` run none.
+      const { execa } = await import('execa');
       const child = execa('bash', ['-e', '-c', command], {
         cwd,
         // Lesson steps say `lab …`: the lab's own bin/ comes first on PATH so that means this lab.

@@ -11,7 +11,7 @@ export interface MachineProviderFlags {
   provider?: string;
 }
 
-export const PROVIDER_HELP = 'who makes the machines: lab (default; docker-in-docker containers here) or docker-machine (the real CLI, where installed); also $LAB_MACHINE_PROVIDER';
+
 
 /** What the commands need besides the context: the environment and a runner, both replaceable in tests. */
 export interface MachineDeps {
