@@ -24,6 +24,7 @@ const commands = {
   stages: () => import('./commands/stages.js'),
   test: () => import('./commands/test.js'),
   tui: () => import('./commands/tui.js'),
+  watch: () => import('./commands/watch.js'),
 };
 
 const PROVIDER_HELP = 'who makes the machines: lab (default; docker-in-docker containers here) or docker-machine (the real CLI, where installed); also $LAB_MACHINE_PROVIDER';
@@ -58,6 +59,10 @@ export function buildProgram(context: () => Promise<CommandContext>, exit: (code
     .option('--json', 'machine-readable output')
     .option('--all', 're-check every passed stage and say which regressed')
     .action((stage: string | undefined, options: { json?: boolean; all?: boolean }) => run(async (ctx) => (await commands.check()).checkCommand(ctx, stage, options))());
+  program
+    .command('watch [stage]')
+    .description("live checks: re-check a stage on the engine's events while you work in your own terminal; exit 0 when it passes")
+    .action((stage: string | undefined) => run(async (ctx) => (await commands.watch()).watchCommand(ctx, stage))());
   program
     .command('solve [stage]')
     .description("run a stage's setup and solution, then check it")

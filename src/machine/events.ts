@@ -1,3 +1,4 @@
+import type { StageReport } from '../checks/types.js';
 import type { Progress } from '../progress/store.js';
 
 /**
@@ -6,6 +7,8 @@ import type { Progress } from '../progress/store.js';
  */
 export type LabEvent =
   | { type: 'progress.saved'; progress: Progress }
+  /** Live checks found every check of the open stage passing (none of them a drill): the stage has passed. */
+  | { type: 'live.passed'; report: StageReport }
   | { type: 'user.open'; stageId: string }
   | { type: 'user.back' }
   | { type: 'user.runStep'; index: number }

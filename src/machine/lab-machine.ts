@@ -110,6 +110,11 @@ export const labMachine = setup({
             'user.solve': { target: 'solving', actions: 'clearProblem' },
             'user.reset': { target: 'resetting', actions: 'clearProblem' },
             'user.answer': { actions: 'recordAnswer' },
+            // Recorded once: live rounds go on after the pass, and a pass already saved needs no other.
+            'live.passed': {
+              guard: ({ context, event }) => event.report.stageId === context.current && context.progress.stages[context.current]?.status !== 'passed',
+              actions: assign({ lastReport: ({ event }) => event.report, progress: ({ context, event }) => recordReport(context.progress, event.report) }),
+            },
           },
         },
         runningStep: {

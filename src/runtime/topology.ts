@@ -5,6 +5,7 @@ import { byIndex } from '../deploy/plan.js';
 import { LABEL_MACHINE } from '../machines/spec.js';
 import { consulServerName, MAX_CONSUL_SERVERS } from './consul-specs.js';
 import type { ContainerFacts, DockerClient } from './docker.js';
+import { followEngineEvents, serial } from './engine-events.js';
 import { createEngineHttp, type HttpClient } from './http.js';
 import { LABEL_ROLE, MANAGED_FILTER } from './labels.js';
 
@@ -255,18 +256,6 @@ export function lastBackends(lines: string[], count = LAST_BACKENDS): string[] {
   return served.slice(-count);
 }
 
-/** Lifecycle actions that change what the panel shows; exec and health-check events do not. */
-const RELEVANT_ACTIONS = new Set(['create', 'start', 'restart', 'die', 'stop', 'kill', 'destroy', 'rename', 'pause', 'unpause', 'oom']);
-
-function isRelevant(line: string): boolean {
-  try {
-    const event = JSON.parse(line) as { Action?: string; status?: string };
-    return RELEVANT_ACTIONS.has(event.Action ?? event.status ?? '');
-  } catch {
-    return false;
-  }
-}
-
 export interface WatchOptions {
   now?: () => number;
   debounceMs?: number;
@@ -293,7 +282,7 @@ export function watchTopology(docker: DockerClient, onChange: (topology: Topolog
   let logs: Record<string, string[]> = {};
   let consul: ConsulObservation | undefined;
   let shown: string | undefined;
-  let events: NodeJS.ReadableStream | undefined;
+  let stopEvents: (() => void) | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
   let poll: ReturnType<typeof setTimeout> | undefined;
 
@@ -369,45 +358,11 @@ export function watchTopology(docker: DockerClient, onChange: (topology: Topolog
     stopped = true;
     clearTimeout(debounce);
     clearTimeout(poll);
-    (events as { destroy?: () => void } | undefined)?.destroy?.();
-    events = undefined;
+    stopEvents?.();
   };
 
   update();
-  docker.api.getEvents({ filters: { type: ['container'], label: [MANAGED_FILTER] } }).then(
-    (stream) => {
-      if (stopped) return (stream as { destroy?: () => void }).destroy?.();
-      events = stream;
-      let partial = '';
-      stream.on('data', (chunk: Buffer | string) => {
-        const lines = (partial + chunk.toString()).split('\n');
-        partial = lines.pop() ?? '';
-        if (lines.some(isRelevant)) rebuildSoon();
-      });
-      stream.on('error', lost);
-      stream.on('end', lost);
-      // A change between the first listing and the stream opening would have no event: list again.
-      rebuildSoon();
-    },
-    lost,
-  );
+  // Only the lab's containers: the panel draws nothing else.
+  stopEvents = followEngineEvents(docker, { types: ['container'], labels: [MANAGED_FILTER] }, { onChange: rebuildSoon, onOpen: rebuildSoon, onLost: lost });
   return stop;
-}
-
-/** Runs `task` one at a time; a call while it runs asks for one more run after it. Never rejects. */
-function serial(task: () => Promise<void>): () => void {
-  let running = false;
-  let again = false;
-  const run = async () => {
-    running = true;
-    do {
-      again = false;
-      await task().catch(() => undefined);
-    } while (again);
-    running = false;
-  };
-  return () => {
-    if (running) again = true;
-    else void run();
-  };
 }

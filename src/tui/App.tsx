@@ -2,8 +2,9 @@ import { useApp, useInput } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { Actor } from 'xstate';
 import type { ActivityEvent, ActivityFeed } from '../actors/activity.js';
-import type { CheckResult } from '../checks/types.js';
-import type { Lessons } from '../lessons/types.js';
+import type { CheckResult, StageReport } from '../checks/types.js';
+import type { LiveRound } from '../live/follow-checks.js';
+import type { Lessons, Stage } from '../lessons/types.js';
 import type { LabEvent } from '../machine/events.js';
 import type { labMachine } from '../machine/lab-machine.js';
 import { activityOf } from '../machine/selectors.js';
@@ -33,9 +34,12 @@ export interface AppProps {
   now?: () => number;
   /** Follows the lab's containers for the live panel: calls back on each change, returns how to stop. */
   topology?: TopologySource;
+  /** Live checks of a stage (src/live/follow-checks.ts): calls back with each round, returns how to stop. */
+  live?: LiveSource;
 }
 
 export type TopologySource = (onChange: (topology: Topology) => void) => () => void;
+export type LiveSource = (stage: Stage, onRound: (round: LiveRound) => void) => () => void;
 
 const OUTPUT_TAIL = 100;
 const OUTPUT_REDRAW_MS = 50;
@@ -48,10 +52,11 @@ interface LogState {
   checkResults: (CheckResult | undefined)[];
   panel: ActivityLog['panel'];
   origin?: LabEvent['type'];
+  live?: { report: StageReport; at: number };
 }
 
 /** The one place that talks to the lab: it follows the actor and the feed, and sends what keys ask for. */
-export function App({ lessons, actor, feed, store, warning, color, presenter = false, onQuit, now = Date.now, topology: followTopology }: AppProps) {
+export function App({ lessons, actor, feed, store, warning, color, presenter = false, onQuit, now = Date.now, topology: followTopology, live: followLive }: AppProps) {
   const app = useApp();
   const exit = useCallback(() => {
     onQuit?.();
@@ -129,6 +134,22 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
     };
   }, [watching, followTopology]);
 
+  // Live checks run while the open stage waits for the learner (nothing of the lab's own is running):
+  // each round shows in place, and a round where every check passes records the stage.
+  const liveStage = activity === 'reading' && stage ? stage : undefined;
+  useEffect(() => {
+    if (!followLive || !liveStage) return undefined;
+    const stop = followLive(liveStage, (round) => {
+      log.current.live = { report: round.report, at: now() };
+      redraw((n) => n + 1);
+      if (round.stagePassed) actor.send({ type: 'live.passed', report: round.report });
+    });
+    return () => {
+      stop();
+      delete log.current.live;
+    };
+  }, [followLive, liveStage, actor, now]);
+
   const send = useCallback(
     (event: LabEvent) => {
       setNotice(undefined);
@@ -183,6 +204,7 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
       ...(current.since !== undefined ? { since: current.since } : {}),
       ...(current.command ? { command: current.command } : {}),
       ...(current.origin ? { origin: current.origin } : {}),
+      ...(current.live ? { live: current.live } : {}),
     },
     message,
   );

@@ -21,6 +21,8 @@ export interface Theme {
   /** Marks the selected row, so selection shows without colour too. */
   pointer: string;
   stopped: string;
+  /** Marks the live checks' line. */
+  live: string;
   bar: { filled: string; empty: string; open: string; close: string };
   rule: string;
   spinner: 'dots' | 'line';
@@ -71,6 +73,7 @@ export function createTheme(color: boolean): Theme {
     },
     pointer: '›',
     stopped: '■',
+    live: '●',
     bar: color ? { filled: '█', empty: '░', open: '', close: '' } : { filled: '#', empty: '.', open: '[', close: ']' },
     rule: '─',
     spinner: color ? 'dots' : 'line',

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../checks/types.js';
+import type { CheckResult, StageReport } from '../checks/types.js';
 import type { QuizQuestion, WalkthroughFrame } from '../lessons/schema.js';
 import type { Lessons, Stage } from '../lessons/types.js';
 import type { LabEvent } from '../machine/events.js';
@@ -45,10 +45,25 @@ export interface StageViewModel {
   panel: 'none' | 'output' | 'checks';
   /** What the learner last asked for; none yet when the lab opened straight into the stage. */
   origin?: LabEvent['type'];
+  /** Set while live checks show in the check pane: when they last looked, and the drills they leave to c. */
+  live?: { at: number; drillsLeft: number };
   /** Concept stages: frames to step through. */
   walkthrough?: WalkthroughFrame[];
   /** Concept stages: the questions, and the learner's latest answers by question id. */
   quiz?: { questions: QuizQuestion[]; answers: QuizRecord };
+}
+
+/**
+ * Live checks in the check pane: each read-only check as the last round found it, a drill as the
+ * learner's last check found it (live checks never run one). The stage shows as passed once every
+ * check passes, the drills by the learner's own check.
+ */
+function liveView(stage: Stage, context: LabContext, live: NonNullable<ActivityLog['live']>, report: StageReport | undefined): Partial<StageViewModel> {
+  const checkResults = stage.checks.map((check) => live.report.results.find((r) => r.title === check.title) ?? report?.results.find((r) => r.title === check.title));
+  const drills = live.report.skipped ?? [];
+  const drillsLeft = drills.filter((title) => report?.results.find((r) => r.title === title)?.status !== 'pass').length;
+  const passed = live.report.passed && drillsLeft === 0 ? { passed: true } : {};
+  return { checkResults, panel: 'checks', live: { at: live.at, drillsLeft }, ...passed, ...(context.progress.stages[stage.id]?.status === 'passed' ? { status: 'passed' as const } : {}) };
 }
 
 /** "finish single-host first", "finish a, b and c first". */
@@ -76,6 +91,8 @@ export interface ActivityLog {
   checkResults: (CheckResult | undefined)[];
   panel: 'none' | 'output' | 'checks';
   origin?: LabEvent['type'];
+  /** The last round of live checks of this stage (read-only checks, re-run on the engine's events). */
+  live?: { report: StageReport; at: number };
 }
 
 export function stageViewModel(
@@ -86,8 +103,16 @@ export function stageViewModel(
   notice?: string,
 ): StageViewModel {
   const report = context.lastReport?.stageId === stage.id ? context.lastReport : undefined;
+  // Live checks take the lower pane, except from the output of a step the learner ran (they are reading it).
+  const readingStepOutput = log.panel === 'output' && log.origin === 'user.runStep';
+  const live = activity === 'reading' && !readingStepOutput && log.live?.report.stageId === stage.id ? log.live : undefined;
+  if (live) {
+    const { passed: _lastVerdict, ...base } = stageViewModel(stage, context, activity, { ...log, live: undefined, panel: 'checks' }, notice);
+    return { ...base, ...liveView(stage, context, live, report) };
+  }
   const showsChecks = activity === 'checking' || log.panel === 'checks';
-  const checkResults = showsChecks && activity !== 'checking' && report ? report.results : log.checkResults;
+  const byTitle = (results: CheckResult[]) => stage.checks.map((check) => results.find((r) => r.title === check.title));
+  const checkResults = showsChecks && activity !== 'checking' && report ? byTitle(report.results) : log.checkResults;
   return {
     id: stage.id,
     number: stage.number,

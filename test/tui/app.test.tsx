@@ -3,7 +3,9 @@ import { cleanup, render } from 'ink-testing-library';
 import { createActor, fromPromise } from 'xstate';
 import { createActivityFeed, type ActivityFeed } from '../../src/actors/activity.js';
 import type { CheckResult, StageReport } from '../../src/checks/types.js';
-import type { Lessons } from '../../src/lessons/types.js';
+import type { Lessons, Stage } from '../../src/lessons/types.js';
+import { followStageChecks, type LiveRound } from '../../src/live/follow-checks.js';
+import { fakeEngine } from '../helpers/fake-engine.js';
 import { labMachine, type SolveOutput } from '../../src/machine/lab-machine.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,6 +113,27 @@ describe('the app', () => {
     createProgressStore(dir).update((progress) => recordReport(progress, { stageId: 'single-host', passed: true, finishedAt: '2026-12-02T00:00:00Z', results }));
     await waitForFrame(lastFrame, '1/3 passed');
     expect(Date.now() - started).toBeLessThan(1_000);
+    expect(actor.getSnapshot().context.progress.stages['single-host']?.status).toBe('passed');
+  });
+
+  it('live checks: a fake engine event turns a check green and records the stage, with no key pressed', async () => {
+    const engine = fakeEngine();
+    const single = { ...lessons.stages[0]!, checks: lessons.stages[0]!.checks.slice(0, 1) };
+    const liveLessons: Lessons = { dir: 'lessons', stages: [single, ...lessons.stages.slice(1)] };
+    const feed = createActivityFeed();
+    const machine = labMachine.provide({ actors: fakeActors(feed, async () => ({ exitCode: 0, durationMs: 1, cancelled: false })) });
+    const stages = liveLessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
+    const actor = createActor(machine, { input: { stages, progress: emptyProgress(), open: 'single-host' } });
+    const store: ProgressStore = { path: '/nonexistent/progress.json', load: () => ({ progress: emptyProgress() }), update: (change) => change(emptyProgress()) };
+    const live = (stage: Stage, onRound: (round: LiveRound) => void) => followStageChecks(stage, engine, onRound, { debounceMs: 20, pollMs: 60_000 });
+    const { lastFrame } = render(<App lessons={liveLessons} actor={actor} feed={feed} store={store} color={false} live={live} />);
+    await waitForFrame(lastFrame, '✖ simple-server-test is running: There is no container named simple-server-test');
+    expect(lastFrame()).toMatch(/● Live: re-checked at \d\d:\d\d:\d\d as the engine changes\./);
+    await engine.streamOpened;
+    engine.start('simple-server-test');
+    engine.emit('simple-server-test');
+    await waitForFrame(lastFrame, '✔ simple-server-test is running');
+    await waitForFrame(lastFrame, 'Stage passed.');
     expect(actor.getSnapshot().context.progress.stages['single-host']?.status).toBe('passed');
   });
 

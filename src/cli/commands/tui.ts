@@ -31,18 +31,19 @@ export async function tuiCommand(ctx: CommandContext, options: { open?: string; 
   const { progress, warning } = store.load();
   const open = options.open ? resolveStage(lessons, options.open).id : undefined;
   // The interface's modules load while the engine is asked whether it answers.
-  const [engineProblem, { startTui }, { watchTopology }] = await Promise.all([
+  const [engineProblem, { startTui }, { watchTopology }, { followStageChecks }] = await Promise.all([
     ctx.docker().ping().then(
       () => undefined,
       (error: Error) => error.message,
     ),
     import('../../tui/start-tui.js'),
     import('../../runtime/topology.js'),
+    import('../../live/follow-checks.js'),
   ]);
   const machine = labMachine.provide({ actors: createActors(lessons, ctx.ops(), () => store.load().progress) });
   const stages = lessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
   const actor = createActor(machine, { input: { stages, progress, ...(open ? { open } : {}) } });
   const notes = [warning, engineProblem && `${engineProblem} Commands will fail until it answers; run \`lab doctor\`.`].filter(Boolean).join(' ');
-  await startTui({ lessons, actor, feed: ctx.feed, store, color: ctx.out.color, presenter: Boolean(options.presenter), topology: (onChange) => watchTopology(ctx.docker(), onChange), ...(notes ? { warning: notes } : {}) });
+  await startTui({ lessons, actor, feed: ctx.feed, store, color: ctx.out.color, presenter: Boolean(options.presenter), topology: (onChange) => watchTopology(ctx.docker(), onChange), live: (stage, onRound) => followStageChecks(stage, { docker: ctx.docker(), http: ctx.http(), progress: () => store.load().progress }, onRound), ...(notes ? { warning: notes } : {}) });
   return 0;
 }

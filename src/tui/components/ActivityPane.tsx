@@ -15,9 +15,9 @@ const busy = (model: StageViewModel) => model.activity !== 'reading' && model.ac
  * arrive; once it is done, the pane shrinks to what the output needs and the lesson gets the rest.
  */
 export function wantedActivityRows(model: StageViewModel, rows: number, width: number, theme: Theme): number {
-  const status = busy(model) || resultLine(model, theme) ? 1 : 0;
+  const status = busy(model) || resultLine(model, theme) || model.live ? 1 : 0;
   const share = Math.max(3, Math.floor((rows - 1) * 0.4));
-  if (model.panel === 'checks') return status + checkLines({ checks: checkRows(model), ...passedOf(model), width, theme }).length;
+  if (model.panel === 'checks') return status + checkLines({ checks: checkRows(model), ...passedOf(model), firstHintOnly: Boolean(model.live), width, theme }).length;
   if (busy(model)) return status + share;
   if (model.panel === 'output') return status + Math.min(share, model.output.length);
   return status;
@@ -32,7 +32,7 @@ export function ActivityPane({ model, rows, width, theme }: { model: StageViewMo
     <Box flexDirection="column" height={rows} overflow="hidden">
       {status}
       {model.panel === 'checks' || model.activity === 'checking' ? (
-        <CheckList checks={checkRows(model)} {...passedOf(model)} width={width} height={body} theme={theme} />
+        <CheckList checks={checkRows(model)} {...passedOf(model)} firstHintOnly={Boolean(model.live)} width={width} height={body} theme={theme} />
       ) : body > 0 ? (
         <CommandOutput lines={model.output.slice(-body)} height={body} theme={theme} />
       ) : null}
@@ -60,7 +60,7 @@ function statusOf(model: StageViewModel, theme: Theme) {
     case 'resetting':
       return <RunStatus label="Resetting the stage…" {...since} {...current} theme={theme} />;
     default: {
-      const line = resultLine(model, theme);
+      const line = resultLine(model, theme) ?? liveLine(model, theme);
       return line ? <Lines lines={[line]} /> : null;
     }
   }
@@ -81,6 +81,14 @@ function resultLine(model: StageViewModel, theme: Theme): Line | undefined {
   return exitCode === 0
     ? { text: `${theme.checkIcon.pass} ${name}: exit 0${took}`, tone: theme.checkTone.pass }
     : { text: `${theme.checkIcon.fail} ${name}: exit ${exitCode}${took}`, tone: theme.checkTone.fail };
+}
+
+/** Live checks: when they last looked, and what is left to the learner's own check. */
+function liveLine(model: StageViewModel, theme: Theme): Line | undefined {
+  if (!model.live) return undefined;
+  const at = new Date(model.live.at).toTimeString().slice(0, 8);
+  const drills = model.live.drillsLeft > 0 ? `; the drill runs when you press c` : '';
+  return { text: `${theme.live} Live: re-checked at ${at} as the engine changes${drills}.`, tone: theme.tone.muted };
 }
 
 function checkRows(model: StageViewModel) {

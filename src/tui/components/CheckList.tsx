@@ -17,16 +17,20 @@ export interface CheckListProps {
   /** Rows available; the summary line is kept, hints give way first. */
   height: number;
   theme: Theme;
+  /** Live checks show only the first failing check's hint: the pane stays small while the learner works. */
+  firstHintOnly?: boolean;
 }
 
 /** Each check as it finishes (✔ ✖ !), the hint beneath a failed one, and the verdict. */
-export function checkLines({ checks, passed, width, theme }: Omit<CheckListProps, 'height'>): Line[] {
+export function checkLines({ checks, passed, width, theme, firstHintOnly = false }: Omit<CheckListProps, 'height'>): Line[] {
   const lines: Line[] = [];
+  let hinted = false;
   for (const { title, result } of checks) {
     const status = result?.status ?? 'pending';
     const text = `${theme.checkIcon[status]} ${title}${result ? `: ${result.summary}` : ''}`;
     wrap(text, width - 2).forEach((part, index) => lines.push({ text: index === 0 ? part : `  ${part.trimStart()}`, tone: theme.checkTone[status] }));
-    if (result?.hint && result.status !== 'pass') {
+    if (result?.hint && result.status !== 'pass' && !(firstHintOnly && hinted)) {
+      hinted = true;
       for (const part of wrap(result.hint, width - 4)) lines.push({ text: `    ${part}`, tone: theme.tone.muted });
     }
   }

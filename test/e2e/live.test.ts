@@ -1,0 +1,82 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from '@jest/globals';
+import { docker, freshStateDir, ownsTheLab, runLab } from '../helpers/run-lab.js';
+
+/**
+ * Live checks on the real engine: the learner does stage 1 by hand, in a shell of their own, while
+ * `lab watch` (a plain terminal) or the interface (in tmux) follows; the stage is recorded as passed
+ * with no key pressed and no `lab check` typed.
+ */
+const byHand = [
+  'docker build -q -t localhost:5000/simple-server -f dockerfiles/simple-server/Dockerfile example-service',
+  'docker push -q localhost:5000/simple-server',
+  'docker run -d --name simple-server-test -p 127.0.0.1:8080:8080 localhost:5000/simple-server',
+];
+const doTheStageByHand = () => {
+  for (const command of byHand) execFileSync('bash', ['-c', command], { stdio: 'ignore' });
+};
+const statusOf = async (env: Record<string, string>) => JSON.parse((await runLab(['status', '--json'], env)).stdout) as { stages: { id: string; status: string }[] };
+const stageStatus = async (env: Record<string, string>) => (await statusOf(env)).stages.find((s) => s.id === 'single-host')?.status;
+
+describe('lab watch', () => {
+  const env = { LAB_STATE_DIR: freshStateDir() };
+  ownsTheLab(env);
+
+  it('prints each change as the learner works in another shell, and exits 0 once the stage passes', async () => {
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'watch', 'single-host'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 60_000;
+    while (!stdout.includes('✖ simple-server-test runs as a daemon') && Date.now() < deadline) await sleep(100);
+    expect(stdout).toContain('✖ simple-server-test runs as a daemon');
+    doTheStageByHand();
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([exited, new Promise<string>((resolve) => (timer = setTimeout(() => resolve('timed out'), 30_000)))]);
+    clearTimeout(timer);
+    if (code === 'timed out') child.kill('SIGINT');
+    expect({ code, tail: stdout.split('\n').slice(-3) }).toMatchObject({ code: 0 });
+    expect(stdout).toMatch(/✔ simple-server-test runs as a daemon — .*\(event\)/);
+    expect(stdout).toContain('Stage single-host passed: recorded.');
+    expect(await stageStatus(env)).toBe('passed');
+  }, 120_000);
+
+  it('stops cleanly on Ctrl-C, with no stack trace', async () => {
+    docker('rm', '-f', 'simple-server-test');
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'watch', 'single-host'], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    while (!output.includes('✖ simple-server-test runs as a daemon')) await sleep(100);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(output).toContain('Stopped watching.');
+    expect(output).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
+
+describe('live checks in the interface', () => {
+  const env = { LAB_STATE_DIR: freshStateDir() };
+  ownsTheLab(env);
+  const session = `lab-live-${process.pid}`;
+  const screen = () => spawnSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout ?? '';
+
+  it('records the stage as passed while the learner works in their own shell, with no key pressed', async () => {
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '32', `env NO_COLOR=1 LAB_STATE_DIR=${env.LAB_STATE_DIR} ${process.execPath} dist/cli/main.js goto single-host`]);
+    try {
+      let deadline = Date.now() + 60_000;
+      while (!screen().includes('✖ simple-server-test runs as a daemon') && Date.now() < deadline) await sleep(200);
+      expect(screen()).toContain('● Live: re-checked at');
+      doTheStageByHand();
+      deadline = Date.now() + 20_000;
+      while (!screen().includes('Stage passed.') && Date.now() < deadline) await sleep(200);
+      expect(screen()).toContain('✔ /health answers 200');
+      expect(screen()).toContain('Stage passed.');
+      expect(await stageStatus(env)).toBe('passed');
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', session]);
+    }
+  }, 120_000);
+});
