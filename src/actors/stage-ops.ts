@@ -4,9 +4,9 @@ import { LabError } from '../errors.js';
 import type { Stage } from '../lessons/types.js';
 import { removeAllCertPaths } from '../machines/tls.js';
 import type { DockerClient, RemovedResources } from '../runtime/docker.js';
-import { LABEL_STAGE, MANAGED_FILTER } from '../runtime/labels.js';
 import type { CommandResult, Shell } from '../runtime/shell.js';
 import type { ActivityFeed } from './activity.js';
+import { LABEL_STAGE, MANAGED_FILTER } from '../runtime/names.js';
 
 /** A command of a stage's setup, solve or cleanup list that failed, with the last lines it printed. */
 export class StageCommandError extends LabError {

@@ -1,8 +1,7 @@
-import { byIndex, lbName, NETWORK } from '../deploy/plan.js';
+import { byIndex } from '../deploy/plan.js';
 import { consulServerNames, consulUiPort, SERVICE_NAME } from '../runtime/consul-specs.js';
 import type { DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
-import { LABEL_ROLE } from '../runtime/labels.js';
 import {
   catalogSettling,
   judgeCatalog,
@@ -20,6 +19,7 @@ import {
   type QuorumFacts,
 } from './consul-judges.js';
 import { fail, type ReadOnlyCheckModule, type Judgement } from './types.js';
+import { lbName, NETWORK, LABEL_ROLE } from '../runtime/names.js';
 
 /** Asks the Consul servers' published HTTP APIs (127.0.0.1:8501…) in turn; the first good answer wins. */
 async function askConsul(http: HttpClient, count: number, path: string): Promise<{ body?: unknown; errors: Record<string, string> }> {

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { agentName, consulServerNames, LABEL_AGENT_OF } from '../runtime/consul-specs.js';
+import { consulServerNames } from '../runtime/consul-specs.js';
 import type { ContainerSpec } from '../runtime/container-spec.js';
 import type { DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
-import { LABEL_MANAGED } from '../runtime/labels.js';
 import { startEngineLoad, type LoadResult } from '../runtime/load.js';
 import { observeBackends, observeCatalog, observeQuorum } from './consul-checks.js';
 import { judgeCatalog, judgeLbBackends, judgeQuorum } from './consul-judges.js';
 import { fail, pass, type DisruptiveCheckModule } from './types.js';
+import { agentName, LABEL_AGENT_OF, LABEL_MANAGED } from '../runtime/names.js';
 
 export interface DrillFacts {
   /** Containers the drill needs that do not run (or are not the lab's). */

@@ -1,9 +1,9 @@
-import { byIndex, HAPROXY_CONFIG_PATH, lbName, NETWORK } from '../deploy/plan.js';
+import { byIndex, HAPROXY_CONFIG_PATH } from '../deploy/plan.js';
 import type { ContainerFacts, DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
-import { LABEL_ROLE } from '../runtime/labels.js';
 import { judgeRoundRobin, parseHaproxyLog } from './haproxy-log.js';
 import { fail, pass, type ReadOnlyCheckModule, type Judgement } from './types.js';
+import { lbName, NETWORK, LABEL_ROLE } from '../runtime/names.js';
 
 interface LbFacts {
   name: string;

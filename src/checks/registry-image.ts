@@ -1,5 +1,5 @@
-import { LABEL_MANAGED } from '../runtime/labels.js';
 import { fail, pass, type ReadOnlyCheckModule } from './types.js';
+import { LABEL_MANAGED } from '../runtime/names.js';
 
 export interface RegistryImageFacts {
   reference: string;

@@ -1,7 +1,7 @@
-import { byIndex, LABEL_DEPLOY, NETWORK } from '../deploy/plan.js';
-import { LABEL_ROLE } from '../runtime/labels.js';
+import { byIndex } from '../deploy/plan.js';
 import { probeFromInside, type ProbeAnswer } from './probe.js';
 import { fail, pass, type ReadOnlyCheckModule } from './types.js';
+import { LABEL_DEPLOY, NETWORK, LABEL_ROLE } from '../runtime/names.js';
 
 export interface ServerFacts {
   name: string;

@@ -7,11 +7,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { plural, seconds } from '../format.js';
-import { containerName } from '../machines/spec.js';
 import type { DockerClient } from '../runtime/docker.js';
 import { sendRequests, type Served } from './load-balancers.js';
 import { judgeMachineUp, machineEngine, machineRuns, observeMachines, type MachineView } from './machine-view.js';
 import { fail, pass, type DisruptiveCheckModule, type ReadOnlyCheckModule, type Judgement } from './types.js';
+import { machineContainer } from '../runtime/names.js';
 
 export interface SwarmNode {
   id: string;
@@ -109,7 +109,7 @@ function judgeSwarmUp(manager: string, facts: { manager?: MachineView; swarm: Sw
     const notManager = /not a swarm manager|not part of a swarm/i.test(facts.swarm.error);
     return fail(
       notManager ? `The engine of "${manager}" is not a Swarm manager (${facts.swarm.error}).` : `The Swarm API of "${manager}" failed: ${facts.swarm.error}.`,
-      notManager ? `\`eval $(lab machine env ${manager}) && docker swarm init --advertise-addr eth0\`.` : `\`docker logs ${containerName(manager)}\` shows the engine's log.`,
+      notManager ? `\`eval $(lab machine env ${manager}) && docker swarm init --advertise-addr eth0\`.` : `\`docker logs ${machineContainer(manager)}\` shows the engine's log.`,
     );
   }
   return facts.swarm;
@@ -136,7 +136,7 @@ export function judgeSwarmNodes(spec: { manager: string; nodes: number; managers
   const nodes = up.nodes;
   const notReady = nodes.filter((n) => n.state !== 'ready');
   if (notReady.length > 0) {
-    return fail(`${notReady.map((n) => `${n.hostname} is ${n.state}`).join(', ')}.`, `A lost machine: \`docker start ${containerName(notReady[0]!.hostname)}\` brings it back; one gone for good: \`docker node rm ${notReady[0]!.hostname}\` on the manager.`);
+    return fail(`${notReady.map((n) => `${n.hostname} is ${n.state}`).join(', ')}.`, `A lost machine: \`docker start ${machineContainer(notReady[0]!.hostname)}\` brings it back; one gone for good: \`docker node rm ${notReady[0]!.hostname}\` on the manager.`);
   }
   if (nodes.length < spec.nodes) return fail(`The swarm has ${plural(nodes.length, 'node')}; the stage wants ${spec.nodes}.`, 'Join the workers: on each, `docker swarm join --token $(docker swarm join-token -q worker) MANAGER_IP:2377` (MANAGER_IP is `lab machine ip manager`).');
   const drained = nodes.filter((n) => n.availability !== 'active');
@@ -239,8 +239,8 @@ export function judgeReschedule(spec: { manager: string; service: string; deadli
   if (isJudgement(up)) return up;
   if (!up.service) return fail(`There is no service "${spec.service}" in the swarm.`, 'Create it first (the lesson gives the line).');
   if (!facts.victim) return fail(`No worker node runs a task of ${spec.service}: losing one would prove nothing.`, `\`docker service scale ${spec.service}=6\` spreads tasks over the workers.`);
-  if (facts.error) return fail(`The drill could not finish: ${facts.error}.`, `\`docker start ${containerName(facts.victim)}\` brings the machine back if it is still down.`);
-  const rejoin = facts.rejoinMs === undefined ? ` ${facts.victim} did not rejoin in time: \`docker start ${containerName(facts.victim)}\`.` : ` ${facts.victim} was started again and rejoined in ${seconds(facts.rejoinMs)}.`;
+  if (facts.error) return fail(`The drill could not finish: ${facts.error}.`, `\`docker start ${machineContainer(facts.victim)}\` brings the machine back if it is still down.`);
+  const rejoin = facts.rejoinMs === undefined ? ` ${facts.victim} did not rejoin in time: \`docker start ${machineContainer(facts.victim)}\`.` : ` ${facts.victim} was started again and rejoined in ${seconds(facts.rejoinMs)}.`;
   if (facts.rescheduledMs === undefined || facts.rescheduledMs > spec.deadline) {
     return fail(
       `After ${facts.victim} was lost with ${plural(facts.lostTasks ?? 0, 'task')}, ${spec.service} did not have its ${facts.replicas} replicas running on the other nodes within ${seconds(spec.deadline)}${facts.nodeDownMs === undefined ? ' (the manager never marked the node down)' : ` (node marked down after ${seconds(facts.nodeDownMs)})`}.${rejoin}`,
@@ -255,7 +255,7 @@ async function runDrill(docker: DockerClient, api: Docker, spec: { service: stri
   const victim = pickVictim(swarm);
   if (!victim || !swarm.service) return {};
   const facts: Partial<RescheduleFacts> = { victim: victim.node, lostTasks: victim.tasks, replicas: swarm.service.replicas };
-  const machine = docker.api.getContainer(containerName(victim.node));
+  const machine = docker.api.getContainer(machineContainer(victim.node));
   const started = Date.now();
   try {
     await machine.kill();
@@ -284,7 +284,7 @@ async function runDrill(docker: DockerClient, api: Docker, spec: { service: stri
         await sleep(250);
       }
     } catch (error) {
-      facts.error ??= `starting ${containerName(victim.node)} again failed: ${(error as Error).message}`;
+      facts.error ??= `starting ${machineContainer(victim.node)} again failed: ${(error as Error).message}`;
     }
   }
   return facts;

@@ -1,7 +1,7 @@
 import type { DockerClient } from '../runtime/docker.js';
-import { LABEL_MANAGED, LABEL_STAGE } from '../runtime/labels.js';
 import type { ContainerSpec } from '../runtime/container-spec.js';
 import { HAPROXY_CONFIG_PATH, type DeployPlan } from './plan.js';
+import { LABEL_MANAGED, LABEL_STAGE } from '../runtime/names.js';
 
 export type DeployPhase = 'remove' | 'create' | 'start';
 

@@ -2,17 +2,12 @@ import { EnvironmentError } from '../errors.js';
 import { HAPROXY_CONFIG_PATH, renderHaproxyConfig } from '../runtime/haproxy-config.js';
 import type { ContainerFacts } from '../runtime/docker.js';
 import { type ContainerSpec, shellWord, toDockerArgs } from '../runtime/container-spec.js';
-import { agentName, agentSidecarSpec, consulServerNames, consulServerSpecs, LABEL_AGENT_OF, WATCH_LB_IMAGE } from '../runtime/consul-specs.js';
+import { agentSidecarSpec, consulServerNames, consulServerSpecs } from '../runtime/consul-specs.js';
 import { renderDnsDiscoveryConfig, renderWatchTemplateConfig } from '../runtime/haproxy-consul-config.js';
-import { LABEL_MANAGED, LABEL_ROLE, labLabels } from '../runtime/labels.js';
 import { lbPort, type DeployOptions } from './options.js';
+import { agentName, LABEL_AGENT_OF, WATCH_LB_IMAGE, LABEL_MANAGED, LABEL_ROLE, labLabels, lbName, LABEL_DEPLOY, NETWORK, SERVER_IMAGE, LABEL_PREFIX, LB_IMAGE } from '../runtime/names.js';
 
-export const NETWORK = 'simple-network';
-export const SERVER_IMAGE = 'localhost:5000/simple-server';
-export const LB_IMAGE = 'localhost:5000/simple-haproxy';
 export { HAPROXY_CONFIG_PATH };
-export const LABEL_DEPLOY = 'dev.dockerlab.deploy';
-export const LABEL_PREFIX = 'dev.dockerlab.prefix';
 
 export interface LbPlan {
   spec: ContainerSpec;
@@ -37,7 +32,6 @@ export interface DeployPlan {
 
 const isOurs = (container: ContainerFacts): boolean => container.labels[LABEL_MANAGED] === 'true';
 const serverName = (prefix: string, index: number): string => `${prefix}_${index}`;
-export const lbName = (index: number): string => `simple_haproxy_${index}`;
 
 /**
  * Pure: from the options and the containers that exist, the plan — or a refusal when a container

@@ -1,6 +1,6 @@
 import type { ContainerFacts, EngineInfo } from '../runtime/engine-capabilities.js';
 import type { EngineSite } from '../runtime/engine-site.js';
-import { MACHINE_IMAGE } from '../machines/spec.js';
+import { MACHINE_IMAGE } from '../runtime/names.js';
 
 /** What `lab doctor` saw; observe.ts gathers it, `judgeDoctor` (pure) turns it into findings. */
 export interface PortFacts {

@@ -2,10 +2,9 @@ import { execa } from 'execa';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { seconds } from '../format.js';
 import { shellWord } from '../runtime/container-spec.js';
-import { LABEL_MANAGED, MANAGED_FILTER } from '../runtime/labels.js';
 import { dockerMachineFailure, LS_FORMAT, parseEnv, parseIp, parseLsFormat, parseLsQuiet, parseLsTable, parseRm, type DockerMachineHost } from './docker-machine-parse.js';
 import { PROVIDER_SUMMARY, type MachineProvider, type MachineTable, type ProviderIO } from './provider.js';
-import { LABEL_MACHINE } from './spec.js';
+import { LABEL_MANAGED, MANAGED_FILTER, LABEL_MACHINE } from '../runtime/names.js';
 
 /**
  * The docker-machine provider: `lab machine` runs the real `docker-machine create/ls/env/ip/ssh/rm`

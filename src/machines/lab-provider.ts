@@ -8,8 +8,9 @@ import { ownEnvironment, rememberLabEngine } from '../runtime/engine-memory.js';
 import { envLines, machineVariables } from './env.js';
 import { createCommands, createMachines, engineVersion, findMachine, listMachines, planCreate, removeMachines, waitForEngines } from './manage.js';
 import { PROVIDER_SUMMARY, type MachineEnv, type MachineProvider } from './provider.js';
-import { containerName, dockerHostUrl } from './spec.js';
+import { dockerHostUrl } from './spec.js';
 import { clientTls, writeCertPath } from './tls.js';
+import { machineContainer } from '../runtime/names.js';
 
 /**
  * The lab's own machines: docker-in-docker containers on this engine, each engine on a 127.0.0.1
@@ -74,7 +75,7 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
       const client = docker();
       await client.ping();
       const machine = findMachine(await listMachines(client), name ?? '');
-      if (!machine.running || !machine.port) throw new EnvironmentError(`The machine "${name}" is ${machine.state}.`, `Start it with \`docker start ${containerName(machine.name)}\`.`);
+      if (!machine.running || !machine.port) throw new EnvironmentError(`The machine "${name}" is ${machine.state}.`, `Start it with \`docker start ${machineContainer(machine.name)}\`.`);
       const certs = writeCertPath(machine.name, await clientTls(client, machine.name));
       rememberLabEngine(machine.name);
       return { text: envLines(machine, shell, false, certs), set: machineVariables(machine, certs), unset: [] };
@@ -85,7 +86,7 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
       const client = docker();
       await client.ping();
       const machine = findMachine(await listMachines(client), name);
-      if (!machine.running || !machine.ip) throw new EnvironmentError(`The machine "${name}" is ${machine.state} and has no address.`, `Start it with \`docker start ${containerName(name)}\`.`);
+      if (!machine.running || !machine.ip) throw new EnvironmentError(`The machine "${name}" is ${machine.state} and has no address.`, `Start it with \`docker start ${machineContainer(name)}\`.`);
       return machine.ip;
     },
 
@@ -94,9 +95,9 @@ export function createLabProvider(docker: () => DockerClient): MachineProvider {
       const client = docker();
       await client.ping();
       const machine = findMachine(await listMachines(client), name);
-      if (!machine.running) throw new EnvironmentError(`The machine "${name}" is ${machine.state}.`, `Start it with \`docker start ${containerName(name)}\`.`);
+      if (!machine.running) throw new EnvironmentError(`The machine "${name}" is ${machine.state}.`, `Start it with \`docker start ${machineContainer(name)}\`.`);
       const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-      const args = ['exec', tty ? '-it' : '-i', containerName(name), ...(command.length > 0 ? command : ['sh'])];
+      const args = ['exec', tty ? '-it' : '-i', machineContainer(name), ...(command.length > 0 ? command : ['sh'])];
       io.writeError(io.out.dim(`(docker exec, not ssh: the machine is a container here)\n$ docker ${args.map(shellWord).join(' ')}\n`));
       return new Promise<number>((resolve, reject) => {
         const child = spawn('docker', args, { stdio: 'inherit', env: ownEnvironment(process.env) });

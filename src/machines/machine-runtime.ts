@@ -1,6 +1,7 @@
 import type { DockerClient } from '../runtime/docker.js';
 import { containerFacts, engineInfo, type ContainerFacts, type EngineInfo } from '../runtime/engine-capabilities.js';
-import { MACHINE_IMAGE, type MachineRuntime } from './spec.js';
+import { type MachineRuntime } from './spec.js';
+import { MACHINE_IMAGE } from '../runtime/names.js';
 
 /** How machines run on this engine, and the sentence that says why, for `lab machine create` to print. */
 export interface ChosenRuntime {

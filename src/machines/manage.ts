@@ -1,26 +1,11 @@
 import { EnvironmentError, UsageError } from '../errors.js';
 import { toDockerArgs } from '../runtime/container-spec.js';
 import type { DockerClient, RemovedResources } from '../runtime/docker.js';
-import { labelArgs, LABEL_MANAGED, LABEL_STAGE, MANAGED_FILTER } from '../runtime/labels.js';
 import { enginePortsFree } from '../runtime/ports.js';
 import { engineGet, readClientTls, removeCertPath, type ClientTls } from './tls.js';
 import { detectRuntime, type ChosenRuntime } from './machine-runtime.js';
-import {
-  containerName,
-  LABEL_MACHINE,
-  MACHINE_FILTER,
-  MACHINE_IMAGE,
-  MACHINE_NETWORK,
-  MACHINE_STAGE,
-  machineFromContainer,
-  machineLabels,
-  machineSpec,
-  pickPorts,
-  volumeName,
-  type Machine,
-  type MachineRuntime,
-  type PublishedPort,
-} from './spec.js';
+import { MACHINE_STAGE, machineFromContainer, machineLabels, machineSpec, pickPorts, type Machine, type MachineRuntime, type PublishedPort } from './spec.js';
+import { labelArgs, LABEL_MANAGED, LABEL_STAGE, MANAGED_FILTER, machineContainer, LABEL_MACHINE, MACHINE_FILTER, MACHINE_IMAGE, NETWORK, machineVolume } from '../runtime/names.js';
 
 /** Every lab machine, found by label, sorted by name, each with the address its engine is reached at. */
 export async function listMachines(docker: DockerClient): Promise<Machine[]> {
@@ -46,7 +31,7 @@ export function findMachine(machines: Machine[], name: string): Machine {
 /** The equivalent commands, printed before they run. */
 export function createCommands({ name, port, publish, runtime, remoteAddress }: PlannedMachine): string[] {
   return [
-    ['docker volume create', ...labelArgs(machineLabels(name)), volumeName(name)].join(' '),
+    ['docker volume create', ...labelArgs(machineLabels(name)), machineVolume(name)].join(' '),
     ['docker run -d', ...toDockerArgs(machineSpec(name, port, publish, runtime, remoteAddress))].join(' '),
   ];
 }
@@ -77,12 +62,12 @@ export async function planCreate(
   const machines = await listMachines(docker);
   const volumes = await machineVolumes(docker);
   for (const name of names) {
-    const byName = await docker.inspectContainer(containerName(name));
+    const byName = await docker.inspectContainer(machineContainer(name));
     if (machines.some((m) => m.name === name) || byName) {
-      throw new UsageError(`The name "${name}" is already used${byName && !machines.some((m) => m.name === name) ? ` (a container called ${containerName(name)} exists and is not a lab machine)` : ' by a lab machine'}.`, 'Choose another name, or remove it first with `lab machine rm NAME`.');
+      throw new UsageError(`The name "${name}" is already used${byName && !machines.some((m) => m.name === name) ? ` (a container called ${machineContainer(name)} exists and is not a lab machine)` : ' by a lab machine'}.`, 'Choose another name, or remove it first with `lab machine rm NAME`.');
     }
     if (volumes.some((v) => v.machine === name)) {
-      throw new UsageError(`The volume ${volumeName(name)} of an earlier machine "${name}" is still there.`, `Remove it with \`lab machine rm ${name}\`, or choose another name.`);
+      throw new UsageError(`The volume ${machineVolume(name)} of an earlier machine "${name}" is still there.`, `Remove it with \`lab machine rm ${name}\`, or choose another name.`);
     }
   }
   if (!(await docker.inspectImage(MACHINE_IMAGE))) {
@@ -109,11 +94,11 @@ export async function planCreate(
 
 /** Creates the volume and container of each machine, then starts them. */
 export async function createMachines(docker: DockerClient, planned: PlannedMachine[]): Promise<void> {
-  await docker.ensureNetwork(MACHINE_NETWORK, { [LABEL_MANAGED]: 'true', [LABEL_STAGE]: MACHINE_STAGE });
+  await docker.ensureNetwork(NETWORK, { [LABEL_MANAGED]: 'true', [LABEL_STAGE]: MACHINE_STAGE });
   for (const { name, port, publish, runtime, remoteAddress } of planned) {
-    await docker.api.createVolume({ Name: volumeName(name), Labels: machineLabels(name) });
+    await docker.api.createVolume({ Name: machineVolume(name), Labels: machineLabels(name) });
     await docker.createContainer(machineSpec(name, port, publish, runtime, remoteAddress));
-    await docker.startContainer(containerName(name));
+    await docker.startContainer(machineContainer(name));
   }
 }
 
@@ -157,14 +142,14 @@ export async function waitForEngines(
 
 async function firstStopped(docker: DockerClient, machines: PlannedMachine[]): Promise<{ machine: PlannedMachine; exitCode: number } | undefined> {
   for (const machine of machines) {
-    const facts = await docker.inspectContainer(containerName(machine.name));
+    const facts = await docker.inspectContainer(machineContainer(machine.name));
     if (facts && !facts.running && facts.state !== 'created') return { machine, exitCode: facts.exitCode };
   }
   return undefined;
 }
 
 async function notAnswering(docker: DockerClient, late: PlannedMachine[], what: string): Promise<EnvironmentError> {
-  const container = containerName(late[0]!.name);
+  const container = machineContainer(late[0]!.name);
   const logs = await docker.logs(container, 8);
   return new EnvironmentError(
     `The engine of ${late.map((m) => m.name).join(', ')} ${what}. Last lines of ${container}:\n${logs.join('\n')}`,

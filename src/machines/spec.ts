@@ -1,23 +1,15 @@
 import type { ContainerSpec } from '../runtime/container-spec.js';
-import { labLabels, LABEL_ROLE } from '../runtime/labels.js';
+import { labLabels, LABEL_ROLE, LABEL_MACHINE, machineContainer, MACHINE_IMAGE, NETWORK, machineVolume } from '../runtime/names.js';
 
 /**
  * Lab machines: docker-in-docker containers from `dockerlab/host`, each its own Docker engine
  * published on a 127.0.0.1 port. Pure: names, ports, labels and the container spec.
  */
-export const MACHINE_IMAGE = 'dockerlab/host';
-export const MACHINE_NETWORK = 'simple-network';
 export const MACHINE_STAGE = 'multi-host';
-/** The machine's name, on its container and its volume: how the lab finds them (never by container name). */
-export const LABEL_MACHINE = 'dev.dockerlab.machine';
-/** Every lab machine carries the key; `label=KEY` alone matches any value. */
-export const MACHINE_FILTER = LABEL_MACHINE;
 export const FIRST_MACHINE_PORT = 23750;
 /** The inner engine's TLS port inside the machine (2376, Docker's port for TLS, as docker-machine's). */
 export const ENGINE_PORT = 2376;
 
-export const containerName = (name: string): string => `lab-machine-${name}`;
-export const volumeName = (name: string): string => `lab-machine-${name}`;
 
 /** What `lab machine ls/env` need to know of one machine. */
 export interface Machine {
@@ -118,17 +110,17 @@ export function machineSpec(name: string, port: number, publish: PublishedPort[]
     ? { privileged: true }
     : { capAdd: ['ALL'], capDrop: ['SYS_RESOURCE'], securityOpt: ['seccomp=unconfined', 'apparmor=unconfined'] };
   return {
-    name: containerName(name),
+    name: machineContainer(name),
     image: MACHINE_IMAGE,
     hostname: name,
     labels: machineLabels(name),
-    network: MACHINE_NETWORK,
+    network: NETWORK,
     ports: [{ containerPort: ENGINE_PORT, hostPort: port, ...(remoteAddress ? { hostIp: '0.0.0.0' } : {}) }, ...publish],
     // The server certificate names the address the engine is reached at from the lab's computer.
     ...(remoteAddress ? { env: { LAB_MACHINE_ADDRESS: remoteAddress } } : {}),
     ...confinement,
     ...(runtime.cgroupVersion === 2 ? { cgroupns: 'private' as const } : {}),
-    volumes: [...(runtime.cgroupVersion === 1 ? ['/sys/fs/cgroup:/sys/fs/cgroup:rw'] : []), `${volumeName(name)}:/var/lib/docker`],
+    volumes: [...(runtime.cgroupVersion === 1 ? ['/sys/fs/cgroup:/sys/fs/cgroup:rw'] : []), `${machineVolume(name)}:/var/lib/docker`],
     tmpfs: { '/run': '' },
   };
 }
@@ -145,5 +137,5 @@ export function machineFromContainer(container: {
   if (!name || container.labels[LABEL_ROLE] !== 'host') return undefined;
   const port = container.ports.find((p) => p.containerPort === ENGINE_PORT)?.hostPort ?? 0;
   const published = container.ports.filter((p) => p.containerPort !== ENGINE_PORT).map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort }));
-  return { name, port, state: container.state, running: container.running, ip: container.networks?.[MACHINE_NETWORK] ?? '', published };
+  return { name, port, state: container.state, running: container.running, ip: container.networks?.[NETWORK] ?? '', published };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { stateDir } from '../progress/store.js';
 import type { DockerClient } from '../runtime/docker.js';
-import { containerName } from './spec.js';
+import { machineContainer } from '../runtime/names.js';
 
 /**
  * Each lab machine's engine speaks TLS and wants a client certificate, as docker-machine's do. The
@@ -24,7 +24,7 @@ export interface ClientTls {
 
 /** The client certificate of a running machine, or undefined while the machine has not made it yet. */
 export async function readClientTls(docker: DockerClient, name: string): Promise<ClientTls | undefined> {
-  const { exitCode, stdout } = await docker.exec(containerName(name), ['sh', '-c', FILES.map((f) => `cat ${MACHINE_TLS_DIR}/${f} && echo '#--'`).join(' && ')]);
+  const { exitCode, stdout } = await docker.exec(machineContainer(name), ['sh', '-c', FILES.map((f) => `cat ${MACHINE_TLS_DIR}/${f} && echo '#--'`).join(' && ')]);
   if (exitCode !== 0) return undefined;
   const [ca, cert, key] = stdout.split('#--\n');
   if (!ca?.includes('BEGIN') || !cert?.includes('BEGIN') || !key?.includes('BEGIN')) return undefined;

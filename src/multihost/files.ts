@@ -4,7 +4,7 @@
  * lesson shows never drift from what the lab's checks expect.
  */
 import { renderDnsDiscoveryConfig } from '../runtime/haproxy-consul-config.js';
-import { containerName } from '../machines/spec.js';
+import { machineContainer } from '../runtime/names.js';
 
 /** The machines of stage 5, one service kind each. */
 export const WEB_MACHINE = 'web';
@@ -21,7 +21,7 @@ export const WEB_SERVERS = 3;
  */
 export function multiHostLbConfig(): string {
   return renderDnsDiscoveryConfig({
-    consulServers: [containerName(CONSUL_MACHINE)],
+    consulServers: [machineContainer(CONSUL_MACHINE)],
     slots: 10,
     heading: "# HAProxy configuration of the LB machine (stage 5, multi-host): Consul's DNS on the consul machine.",
   });

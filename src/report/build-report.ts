@@ -1,8 +1,8 @@
 import type { CheckStatus } from '../checks/types.js';
 import type { PortBinding } from '../runtime/docker.js';
-import { LABEL_MANAGED } from '../runtime/labels.js';
 import { redactDeep } from './redact.js';
 import type { ReportData } from './types.js';
+import { LABEL_MANAGED } from '../runtime/names.js';
 
 export const REPORT_FORMAT = 'dockerlab-report/1';
 

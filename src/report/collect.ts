@@ -8,9 +8,9 @@ import type { Stage } from '../lessons/types.js';
 import type { LoadedProgress } from '../progress/store.js';
 import type { ContainerFacts, DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
-import { LABEL_MANAGED, MANAGED_FILTER } from '../runtime/labels.js';
 import { packageRoot } from '../runtime/paths.js';
 import type { ReportCheck, ReportContainer, ReportData, ReportNetwork, ReportVersions, ReportVolume } from './types.js';
+import { LABEL_MANAGED, MANAGED_FILTER } from '../runtime/names.js';
 
 export const LOG_TAIL = 50;
 

@@ -11,30 +11,21 @@
  *   Next to a load balancer it registers nothing and answers `consul watch` on 127.0.0.1:8500.
  */
 import { type ContainerSpec, toDockerArgs } from './container-spec.js';
-import { labLabels, type Role } from './labels.js';
+import { labLabels, type Role, consulServerName, CONSUL_IMAGE, NETWORK, agentName, ROLE_CONSUL_AGENT, LABEL_AGENT_OF } from './names.js';
 
-export const CONSUL_IMAGE = 'localhost:5000/simple-consul';
-/** simple-haproxy plus `consul watch`: the load balancer of the template-and-reload mode. */
-export const WATCH_LB_IMAGE = 'localhost:5000/simple-haproxy-consul';
 export const CONSUL_STAGE = 'service-discovery';
 export const DATACENTER = 'exampledc1';
 export const SERVICE_NAME = 'simple-service';
 export const SERVICE_PORT = 8080;
 /** Where the simple-consul image keeps consul/*.hcl and simple-service.json. */
 export const CONSUL_CONFIG_DIR = '/consul/config';
-/** The container a sidecar agent serves (its network namespace's owner). */
-export const LABEL_AGENT_OF = 'dev.dockerlab.agent-of';
-export const ROLE_CONSUL_AGENT: Role = 'consul-agent';
-const DEFAULT_NETWORK = 'simple-network';
 
 /** The article's deploy script starts five servers. */
 export const DEFAULT_CONSUL_SERVERS = 5;
 export const MAX_CONSUL_SERVERS = 9;
 
-export const consulServerName = (index: number): string => `simple_consul_${index}`;
 /** 8501 for simple_consul_1 … 8509. */
 export const consulUiPort = (index: number): number => 8500 + index;
-export const agentName = (container: string): string => `${container}_agent`;
 
 /** simple_consul_1 … simple_consul_N. */
 export function consulServerNames(count: number): string[] {
@@ -70,7 +61,7 @@ export function consulServerSpec(index: number, count: number, options: ConsulSp
   return {
     name,
     image: options.image ?? CONSUL_IMAGE,
-    network: options.network ?? DEFAULT_NETWORK,
+    network: options.network ?? NETWORK,
     ports: [{ containerPort: 8500, hostPort: consulUiPort(index) }],
     labels: { ...options.labels, ...labLabels(CONSUL_STAGE, 'consul') },
     command: consulServerCommand(index, count),

@@ -9,9 +9,9 @@ import { resolveEndpoint, type Endpoint } from './endpoint.js';
 import { ownEnvironment } from './engine-memory.js';
 import { Writable } from 'node:stream';
 import { toCreateOptions, type ContainerSpec } from './container-spec.js';
-import { MANAGED_FILTER } from './labels.js';
 import { explainEngineError } from './engine-errors.js';
 import { detectSite, type EngineSite } from './engine-site.js';
+import { MANAGED_FILTER } from './names.js';
 
 export interface PortBinding {
   containerPort: number;

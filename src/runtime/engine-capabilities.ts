@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { cacheRoot } from './base-image.js';
 import type { ContainerSpec } from './container-spec.js';
 import type { DockerClient } from './docker.js';
-import { labLabels } from './labels.js';
+import { labLabels } from './names.js';
 
 /**
  * What the engine is and allows, as the lab chooses by it: detected from what the engine reports and

@@ -1,7 +1,7 @@
 import { EnvironmentError } from '../errors.js';
 import type { DockerClient } from './docker.js';
 import { PROBE_IMAGE } from './image-catalog.js';
-import { labLabels } from './labels.js';
+import { labLabels } from './names.js';
 
 /**
  * The lab's eyes on a remote engine's host: one small container (`lab-probe`, from dockerlab/python)

@@ -2,12 +2,11 @@ import { observeBackends, observeCatalog, observeQuorum } from '../checks/consul
 import { passingInstances, type ConsulMember, type HealthEntry, type LbBackend } from '../checks/consul-judges.js';
 import { parseHaproxyLog } from '../checks/haproxy-log.js';
 import { byIndex } from '../deploy/plan.js';
-import { LABEL_MACHINE } from '../machines/spec.js';
-import { consulServerName, MAX_CONSUL_SERVERS } from './consul-specs.js';
+import { MAX_CONSUL_SERVERS } from './consul-specs.js';
 import type { ContainerFacts, DockerClient } from './docker.js';
 import { followEngineEvents, serial } from './engine-events.js';
 import { createEngineHttp, type HttpClient } from './http.js';
-import { LABEL_ROLE, MANAGED_FILTER } from './labels.js';
+import { LABEL_MACHINE, consulServerName, LABEL_ROLE, MANAGED_FILTER } from './names.js';
 
 export interface TopologyServer {
   name: string;

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { judgeRoundRobin, parseHaproxyLog } from '../../src/checks/haproxy-log.js';
 import { createDockerClient } from '../../src/runtime/docker.js';
 import { HAPROXY_CONFIG_PATH, renderHaproxyConfig, type HaproxyBalance } from '../../src/runtime/haproxy-config.js';
-import { LABEL_MANAGED } from '../../src/runtime/labels.js';
 import { freePort, until } from '../helpers/net.js';
+import { LABEL_MANAGED } from '../../src/runtime/names.js';
 
 /**
  * The lab's load balancer on the real engine: simple-haproxy in front of three simple-servers on a

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createDockerClient } from '../../src/runtime/docker.js';
 import { buildImages, LAB_IMAGES, type BuildEvent, type BuildSummary } from '../../src/runtime/images.js';
-import { LABEL_MANAGED } from '../../src/runtime/labels.js';
 import { createShell } from '../../src/runtime/shell.js';
 import { freePort, until } from '../helpers/net.js';
+import { LABEL_MANAGED } from '../../src/runtime/names.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const runId = `images-${randomBytes(4).toString('hex')}`;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDockerClient } from '../../src/runtime/docker.js';
-import { LABEL_MANAGED, LABEL_ROLE } from '../../src/runtime/labels.js';
 import { watchTopology, type Topology } from '../../src/runtime/topology.js';
+import { LABEL_MANAGED, LABEL_ROLE } from '../../src/runtime/names.js';
 
 /**
  * The live topology on the real engine: it sees the lab's servers, and hears of a stopped one from

@@ -1,14 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { toCreateOptions } from '../../src/runtime/container-spec.js';
-import {
-  agentCommand,
-  agentSidecarSpec,
-  consulServerNames,
-  consulServerSpec,
-  consulServerSpecs,
-  consulUiPort,
-  dockerRunLine,
-} from '../../src/runtime/consul-specs.js';
+import { agentCommand, agentSidecarSpec, consulServerNames, consulServerSpec, consulServerSpecs, consulUiPort, dockerRunLine } from '../../src/runtime/consul-specs.js';
 
 const servers = consulServerNames(3);
 
