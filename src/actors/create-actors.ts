@@ -2,7 +2,7 @@ import { fromPromise } from 'xstate';
 import type { StageReport } from '../checks/types.js';
 import { resolveStage } from '../lessons/graph.js';
 import type { Lessons } from '../lessons/types.js';
-import type { SolveOutput } from '../machine/lab-machine.js';
+import type { SolveOutput } from '../statechart/lab-machine.js';
 import { answersOf } from '../progress/record.js';
 import type { Progress } from '../progress/store.js';
 import type { StageOps } from './stage-ops.js';

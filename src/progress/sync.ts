@@ -1,4 +1,4 @@
-import { unwatchFile, watchFile } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Progress, ProgressStore } from './store.js';
 
 /**
@@ -67,16 +67,22 @@ export function syncProgress(store: ProgressStore, holder: ProgressHolder, { int
       onError(error);
     }
   };
-  // Polled, not fs.watch: a rename over the file (how every writer saves) is seen on every file system.
-  const onStat = (now: { mtimeMs: number; ino: number }, before: { mtimeMs: number; ino: number }) => {
-    if (now.mtimeMs !== before.mtimeMs || now.ino !== before.ino) look();
-  };
-  watchFile(store.path, { interval: intervalMs, persistent: false }, onStat);
+  // Polled, not fs.watch: a rename over the file (how every writer saves) is seen on every file
+  // system. The first stat is taken now, synchronously, so a write made at any moment after this is
+  // seen (fs.watchFile's first stat is asynchronous, and missed a write made before it ran).
+  let seen = stamp(store.path);
+  const poll = setInterval(() => {
+    const now = stamp(store.path);
+    if (now === seen) return;
+    seen = now;
+    look();
+  }, intervalMs);
+  poll.unref();
   return {
     flush: () => write(holder.current()),
     stop: () => {
       unsubscribe();
-      unwatchFile(store.path, onStat);
+      clearInterval(poll);
     },
   };
 }
@@ -85,4 +91,14 @@ export interface ProgressSync {
   /** Writes the holder's progress now if it changed unseen (a machine's start makes its first progress). */
   flush(): void;
   stop(): void;
+}
+
+/** What tells one version of the file from the next: a writer renames a new file in (a new inode). */
+function stamp(path: string): string {
+  try {
+    const { ino, mtimeMs, size } = statSync(path);
+    return `${ino}:${mtimeMs}:${size}`;
+  } catch {
+    return 'absent';
+  }
 }

@@ -1,7 +1,7 @@
 import type { Key } from 'ink';
 import { QUIZ_MAX_CHOICES } from '../lessons/schema.js';
-import type { LabEvent } from '../machine/events.js';
-import type { Activity } from '../machine/selectors.js';
+import type { LabEvent } from '../statechart/events.js';
+import type { Activity } from '../statechart/selectors.js';
 
 /** The stage list, a stage, and a concept stage's walkthrough and quiz panes (opened from the stage). */
 export type Screen = 'list' | 'stage' | 'walkthrough' | 'quiz';

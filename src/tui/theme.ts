@@ -1,4 +1,4 @@
-import type { StageStatus } from '../machine/selectors.js';
+import type { StageStatus } from '../statechart/selectors.js';
 import type { CheckStatus } from '../checks/types.js';
 
 /** The props of ink's <Text> a theme may set. */

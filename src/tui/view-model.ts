@@ -1,9 +1,9 @@
 import type { CheckResult, StageReport } from '../checks/types.js';
 import type { QuizQuestion, WalkthroughFrame } from '../lessons/schema.js';
 import type { Lessons, Stage } from '../lessons/types.js';
-import type { LabEvent } from '../machine/events.js';
-import type { LabContext, StepRun } from '../machine/lab-machine.js';
-import { stageStatus, type Activity, type StageStatus } from '../machine/selectors.js';
+import type { LabEvent } from '../statechart/events.js';
+import type { LabContext, StepRun } from '../statechart/lab-machine.js';
+import { stageStatus, type Activity, type StageStatus } from '../statechart/selectors.js';
 import { answersOf } from '../progress/record.js';
 import type { QuizRecord } from '../progress/store.js';
 

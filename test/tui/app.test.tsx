@@ -6,7 +6,7 @@ import type { CheckResult, StageReport } from '../../src/checks/types.js';
 import type { Lessons, Stage } from '../../src/lessons/types.js';
 import { followStageChecks, type LiveRound } from '../../src/live/follow-checks.js';
 import { fakeEngine } from '../helpers/fake-engine.js';
-import { labMachine, type SolveOutput } from '../../src/machine/lab-machine.js';
+import { labMachine, type SolveOutput } from '../../src/statechart/lab-machine.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

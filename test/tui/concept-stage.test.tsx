@@ -9,7 +9,7 @@ import type { StageReport } from '../../src/checks/types.js';
 import { stageSchema } from '../../src/lessons/schema.js';
 import { parseSteps } from '../../src/lessons/steps.js';
 import type { Lessons, Stage } from '../../src/lessons/types.js';
-import { labMachine, type SolveOutput } from '../../src/machine/lab-machine.js';
+import { labMachine, type SolveOutput } from '../../src/statechart/lab-machine.js';
 import { emptyProgress, type Progress, type ProgressStore } from '../../src/progress/store.js';
 import { App } from '../../src/tui/App.js';
 import { openQuiz, pickAnswer, quizLines } from '../../src/tui/concept-panes.js';

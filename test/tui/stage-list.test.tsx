@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { cleanup, render } from 'ink-testing-library';
-import type { LabEvent } from '../../src/machine/events.js';
+import type { LabEvent } from '../../src/statechart/events.js';
 import type { Progress } from '../../src/progress/store.js';
 import { StageList } from '../../src/tui/screens/StageList.js';
 import { createTheme } from '../../src/tui/theme.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { cleanup, render } from 'ink-testing-library';
 import type { CheckResult } from '../../src/checks/types.js';
-import type { LabEvent } from '../../src/machine/events.js';
+import type { LabEvent } from '../../src/statechart/events.js';
 import { StageView } from '../../src/tui/screens/StageView.js';
 import { createTheme } from '../../src/tui/theme.js';
 import type { StageViewModel } from '../../src/tui/view-model.js';

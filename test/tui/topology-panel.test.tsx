@@ -7,7 +7,7 @@ import { createActor, fromPromise } from 'xstate';
 import { createActivityFeed } from '../../src/actors/activity.js';
 import type { StageReport } from '../../src/checks/types.js';
 import type { Lessons } from '../../src/lessons/types.js';
-import { labMachine, type SolveOutput } from '../../src/machine/lab-machine.js';
+import { labMachine, type SolveOutput } from '../../src/statechart/lab-machine.js';
 import { emptyProgress, type ProgressStore } from '../../src/progress/store.js';
 import type { Topology } from '../../src/runtime/topology.js';
 import { App } from '../../src/tui/App.js';

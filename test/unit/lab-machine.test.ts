@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import type { StageReport } from '../../src/checks/types.js';
-import { labMachine, type SolveOutput, type StageNode } from '../../src/machine/lab-machine.js';
-import { activityOf, overallProgress, stageStatus } from '../../src/machine/selectors.js';
+import { labMachine, type SolveOutput, type StageNode } from '../../src/statechart/lab-machine.js';
+import { activityOf, overallProgress, stageStatus } from '../../src/statechart/selectors.js';
 import { emptyProgress, type Progress } from '../../src/progress/store.js';
 
 const stages: StageNode[] = [

@@ -1,4 +1,4 @@
-import { stageStatus, type StageStatus } from '../../machine/selectors.js';
+import { stageStatus, type StageStatus } from '../../statechart/selectors.js';
 import type { ExitCode } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 

@@ -2,7 +2,7 @@ import { createActor } from 'xstate';
 import { createActors } from '../../actors/create-actors.js';
 import { UsageError, type ExitCode } from '../../errors.js';
 import { resolveStage } from '../../lessons/graph.js';
-import { labMachine } from '../../machine/lab-machine.js';
+import { labMachine } from '../../statechart/lab-machine.js';
 import { recordStarted } from '../../progress/record.js';
 import type { CommandContext } from '../context.js';
 import { solvePrerequisites } from './solve.js';

@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import type { StepRun } from '../../machine/lab-machine.js';
+import type { StepRun } from '../../statechart/lab-machine.js';
 import { formatDuration } from '../layout.js';
 import type { Theme } from '../theme.js';
 import type { StageViewModel } from '../view-model.js';

@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import type { StageStatus } from '../../machine/selectors.js';
+import type { StageStatus } from '../../statechart/selectors.js';
 import { padEnd, textWidth } from '../layout.js';
 import type { Theme } from '../theme.js';
 

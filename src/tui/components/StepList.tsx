@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import type { StepRun } from '../../machine/lab-machine.js';
+import type { StepRun } from '../../statechart/lab-machine.js';
 import { commandLine, padEnd, textWidth, truncate, windowStart } from '../layout.js';
 import type { Theme } from '../theme.js';
 

@@ -1,6 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useRef, useState } from 'react';
-import type { LabEvent } from '../../machine/events.js';
+import type { LabEvent } from '../../statechart/events.js';
 import { KeyHelp } from '../components/KeyHelp.js';
 import { Lines } from '../components/Lines.js';
 import { ProgressBar } from '../components/ProgressBar.js';

@@ -1,7 +1,7 @@
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { renderMarkdown } from '../../lessons/render-markdown.js';
-import type { LabEvent } from '../../machine/events.js';
+import type { LabEvent } from '../../statechart/events.js';
 import { letterRange } from '../../quiz/judge.js';
 import type { Topology } from '../../runtime/topology.js';
 import { ActivityPane, wantedActivityRows } from '../components/ActivityPane.js';
