@@ -4,11 +4,13 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { ZodError } from 'zod';
 import { LessonError } from '../errors.js';
 import { orderStages } from './graph.js';
-import { stageSchema } from './schema.js';
+import { stageSchema, trackSchema } from './schema.js';
 import { parseSteps } from './steps.js';
 import type { Lessons, Stage } from './types.js';
 
 const FOLDER = /^(\d+)-([a-z0-9-]+)$/;
+/** Beside the lesson folders: what several stages share. */
+export const TRACK_FILE = 'track.yaml';
 
 /** The only reads of lesson folders: every `NN-slug/` under `dir`, validated and in graph order. */
 export function loadLessons(dir: string): Lessons {
@@ -19,7 +21,8 @@ export function loadLessons(dir: string): Lessons {
   if (folders.length === 0) {
     throw new LessonError(dir, '(folder)', 'holds no lesson folders named like "01-single-host"');
   }
-  const stages = folders.map((folder) => loadStage(dir, folder));
+  const blocks = loadTrackBlocks(dir);
+  const stages = folders.map((folder) => loadStage(dir, folder, blocks));
   const seen = new Map<string, string>();
   for (const stage of stages) {
     const other = seen.get(stage.id);
@@ -29,7 +32,50 @@ export function loadLessons(dir: string): Lessons {
   return { dir, stages: orderStages(stages) };
 }
 
-function loadStage(root: string, folder: string): Stage {
+/** The track's shared command blocks (lessons/track.yaml), by name; none when the file is absent. */
+function loadTrackBlocks(root: string): Map<string, string[]> {
+  const file = join(root, TRACK_FILE);
+  if (!existsSync(file)) return new Map();
+  const shown = relative(process.cwd(), file) || file;
+  const parsed = trackSchema.safeParse(readYaml(file, shown));
+  if (!parsed.success) {
+    const { field, message } = describeZodError(parsed.error);
+    throw new LessonError(shown, field, message);
+  }
+  return new Map(Object.entries(parsed.data.blocks));
+}
+
+/** `- use: NAME` in a stage's setup, solve or cleanup becomes the block's commands, in place. */
+function expandBlocks(raw: unknown, blocks: Map<string, string[]>, file: string): unknown {
+  if (!raw || typeof raw !== 'object') return raw;
+  const stage = { ...(raw as Record<string, unknown>) };
+  for (const list of ['setup', 'solve', 'cleanup'] as const) {
+    const items = stage[list];
+    if (!Array.isArray(items)) continue;
+    stage[list] = items.flatMap((item: unknown, index) => {
+      if (!item || typeof item !== 'object' || !('use' in item)) return [item];
+      const name = (item as { use: unknown }).use;
+      const block = typeof name === 'string' ? blocks.get(name) : undefined;
+      if (!block) {
+        const known = [...blocks.keys()];
+        throw new LessonError(file, `${list}[${index}].use`, `names no block of ${TRACK_FILE} (${known.length > 0 ? `it has ${known.join(', ')}` : 'there is none'})`);
+      }
+      return block;
+    });
+  }
+  return stage;
+}
+
+function readYaml(file: string, shown: string): unknown {
+  try {
+    return parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}` : '(syntax)';
+    throw new LessonError(shown, where, `is not valid YAML: ${firstLine(error)}`);
+  }
+}
+
+function loadStage(root: string, folder: string, blocks: Map<string, string[]>): Stage {
   const dir = join(root, folder);
   const shown = relative(process.cwd(), dir) || dir;
   const yamlFile = join(dir, 'stage.yaml');
@@ -37,13 +83,7 @@ function loadStage(root: string, folder: string): Stage {
   if (!existsSync(yamlFile)) throw new LessonError(`${shown}/stage.yaml`, '(file)', 'is missing');
   if (!existsSync(markdownFile)) throw new LessonError(`${shown}/lesson.md`, '(file)', 'is missing');
 
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(yamlFile, 'utf8'));
-  } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}` : '(syntax)';
-    throw new LessonError(`${shown}/stage.yaml`, where, `is not valid YAML: ${firstLine(error)}`);
-  }
+  const raw = expandBlocks(readYaml(yamlFile, `${shown}/stage.yaml`), blocks, `${shown}/stage.yaml`);
   const parsed = stageSchema.safeParse(raw);
   if (!parsed.success) {
     const { field, message } = describeZodError(parsed.error);

@@ -6,6 +6,11 @@ export const stageIdSchema = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a lo
 
 const commandList = z.array(z.string().min(1, 'must not be empty')).default([]);
 
+/** lessons/track.yaml: command blocks several stages share, by name (`- use: NAME` in a stage). */
+export const trackSchema = z.object({
+  blocks: z.record(z.string().regex(/^[a-z0-9-]+$/, 'block names are lowercase words joined by hyphens'), z.array(z.string().min(1, 'must not be empty')).min(1, 'a block needs at least one command')),
+});
+
 const checkBase = {
   /** A short sentence shown beside the result: what this check proves. */
   title: z.string().min(1),
