@@ -243,6 +243,12 @@ export const stageSchema = z.object({
     }),
   /** Ports the stage publishes on 127.0.0.1; checked free (or the lab's own) before setup and solve. */
   ports: z.array(z.number().int().min(1).max(65535)).default([]),
+  /**
+   * The live panel beside the lesson, followed on the engine's events: `containers`, the lab's
+   * servers, load balancers and Consul on this engine; `machines`, the lab machines (the hosts, whose
+   * services run inside them); `none`.
+   */
+  panel: z.enum(['none', 'containers', 'machines']).default('none'),
   /** Concept stages: frames to step through (one Mesos offer cycle, say). */
   walkthrough: z.array(walkthroughFrameSchema).min(1, 'a walkthrough needs at least one frame').optional(),
   /** Concept stages: questions whose answers a `quiz` check proves (`lab quiz STAGE`). */
@@ -264,4 +270,6 @@ export type CheckSpec = z.infer<typeof checkSchema>;
 export type CheckKind = CheckSpec['kind'];
 export type StageFile = z.infer<typeof stageSchema>;
 export type WalkthroughFrame = z.infer<typeof walkthroughFrameSchema>;
+/** Which live panel a stage shows. */
+export type StagePanel = 'none' | 'containers' | 'machines';
 export type QuizQuestion = z.infer<typeof quizQuestionSchema>;

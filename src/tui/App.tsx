@@ -124,7 +124,7 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
 
   // The engine is followed only while a stage with the live panel is open.
   const [topology, setTopology] = useState<Topology>();
-  const watching = Boolean(followTopology && stage && (presenter || watchesTopology(stage.id)));
+  const watching = Boolean(followTopology && stage && (presenter || watchesTopology(stage.panel)));
   useEffect(() => {
     if (!watching || !followTopology) return undefined;
     const stop = followTopology(setTopology);

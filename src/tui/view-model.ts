@@ -1,5 +1,5 @@
 import type { CheckResult, StageReport } from '../checks/types.js';
-import type { QuizQuestion, WalkthroughFrame } from '../lessons/schema.js';
+import type { QuizQuestion, StagePanel, WalkthroughFrame } from '../lessons/schema.js';
 import type { Lessons, Stage } from '../lessons/types.js';
 import type { LabEvent } from '../statechart/events.js';
 import type { LabContext, StepRun } from '../statechart/lab-machine.js';
@@ -41,6 +41,8 @@ export interface StageViewModel {
   checkResults: (CheckResult | undefined)[];
   /** Set once a check run has finished. */
   passed?: boolean;
+  /** The live panel the stage's lesson asks for (`panel:` in its stage.yaml). */
+  livePanel: StagePanel;
   /** What the lower pane shows: command output, or check results. */
   panel: 'none' | 'output' | 'checks';
   /** What the learner last asked for; none yet when the lab opened straight into the stage. */
@@ -121,6 +123,7 @@ export function stageViewModel(
     markdown: stage.markdown,
     steps: stage.steps,
     checkTitles: stage.checks.map((check) => check.title),
+    livePanel: stage.panel,
     activity,
     output: log.output,
     checkResults,

@@ -173,6 +173,7 @@ describe('a concept stage in the interface', () => {
       output: [],
       checkResults: [],
       panel: 'none',
+      livePanel: stage.panel,
       walkthrough: stage.walkthrough!,
       quiz: { questions: stage.quiz!, answers: {} },
     };

@@ -58,13 +58,14 @@ docker run -d --name simple-server-test -p 127.0.0.1:8080:8080 localhost:5000/si
 `;
 
 /** A stage as the loader makes it: the stage.yaml part goes through the schema, so its defaults apply. */
-function stage(number: number, id: string, title: string, requires: string[], markdown: string, checks: CheckSpec[]): Stage {
+function stage(number: number, id: string, title: string, requires: string[], markdown: string, checks: CheckSpec[], panel: Stage['panel'] = 'none'): Stage {
   const file = stageSchema.parse({
     id,
     title,
     summary: `${title}: what this stage teaches, in a sentence.`,
     requires,
     setup: ['docker network create simple-network'],
+    panel,
     checks,
   });
   return { ...file, number, dir: `lessons/${String(number).padStart(2, '0')}-${id}`, markdown, steps: parseSteps(markdown) };
@@ -79,9 +80,9 @@ export function trackFixture(): Stage[] {
     ]),
     stage(2, 'horizontal-scale', 'Many copies of the service', ['single-host'], '# Scale out\n\n```sh step=deploy\nlab deploy 3\n```\n', [
       { kind: 'container-running', title: 'server_1 is running', container: 'server_1' },
-    ]),
+    ], 'containers'),
     stage(3, 'load-balancing', 'Load balancing with HAProxy', ['horizontal-scale'], '# Balance\n', [
       { kind: 'http', title: 'The LB answers', container: 'simple_haproxy_1', port: 80, path: '/', status: 200 },
-    ]),
+    ], 'containers'),
   ];
 }

@@ -31,7 +31,7 @@ const lb = (index: number, lastBackends: string[]): Topology['lbs'][number] => (
 const scaled: Topology = { servers: servers(10, [7]), lbs: [lb(1, ['server_4', 'server_5', 'server_6']), lb(2, [])], registry: { running: true }, updatedAt: 0 };
 
 function model(stage: Stage): StageViewModel {
-  return { id: stage.id, number: stage.number, title: stage.title, status: 'in-progress', markdown: stage.markdown, steps: stage.steps, checkTitles: [], activity: 'reading', output: [], checkResults: [], panel: 'none' };
+  return { id: stage.id, number: stage.number, title: stage.title, status: 'in-progress', markdown: stage.markdown, steps: stage.steps, checkTitles: [], activity: 'reading', output: [], checkResults: [], panel: 'none', livePanel: stage.panel };
 }
 
 /** Renders at a projector-sized terminal (ink-testing-library's is 100 columns, 24 rows). */

@@ -22,6 +22,7 @@ function model(overrides: Partial<StageViewModel> = {}): StageViewModel {
     output: [],
     checkResults: [],
     panel: 'none',
+    livePanel: singleHost!.panel,
     ...overrides,
   };
 }

@@ -105,6 +105,7 @@ function viewModel(stageIndex: number): StageViewModel {
     output: [],
     checkResults: [],
     panel: 'none',
+    livePanel: stage.panel,
   };
 }
 
@@ -279,8 +280,9 @@ describe('the topology panel with Consul', () => {
   });
 
   it('is always shown in the service-discovery stage, and followed there', () => {
-    expect(watchesTopology('service-discovery')).toBe(true);
-    expect(showsTopology('service-discovery', { servers: [], lbs: [], updatedAt: 0 })).toBe(true);
+    expect(watchesTopology('containers')).toBe(true);
+    expect(showsTopology('containers', { servers: [], lbs: [], updatedAt: 0 })).toBe(true);
+    expect(showsTopology('none', { servers: [], lbs: [], updatedAt: 0 })).toBe(false);
   });
 
   it('fits an 80×24 stage view of service-discovery with six panel rows, steps and output', () => {

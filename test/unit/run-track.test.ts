@@ -3,7 +3,7 @@ import type { StageReport } from '../../src/checks/types.js';
 import type { Stage } from '../../src/lessons/types.js';
 import { runTrack, toJunit, type TrackOps } from '../../src/track/run-track.js';
 
-const stage = (id: string): Stage => ({ id, title: id, summary: id, requires: [], images: [], setup: [], solve: [`solve ${id}`], cleanup: [], ports: [], checks: [], number: 1, dir: id, markdown: '', steps: [] });
+const stage = (id: string): Stage => ({ id, title: id, summary: id, requires: [], images: [], setup: [], solve: [`solve ${id}`], cleanup: [], ports: [], panel: 'none', checks: [], number: 1, dir: id, markdown: '', steps: [] });
 const report = (stageId: string, passed: boolean): StageReport => ({
   stageId,
   passed,

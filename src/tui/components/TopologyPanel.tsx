@@ -1,29 +1,26 @@
+import type { StagePanel } from '../../lessons/schema.js';
 import type { Topology, TopologyBackend, TopologyConsul, TopologyLb, TopologyServer } from '../../runtime/topology.js';
 import { textWidth } from '../layout.js';
 import type { Theme } from '../theme.js';
 import { SegmentRows } from './SegmentRows.js';
 import { dot, fit, icon, rowWidth, type Row, type Segment } from './segments.js';
 
-/** Stages about these containers (stage 4 adds Consul to them): the panel shows there from the start, empty or not. */
-const TOPOLOGY_STAGES = new Set(['horizontal-scale', 'load-balancing', 'service-discovery', 'multi-host', 'orchestration']);
+/** Whether the app should follow the engine while a stage with this panel is open. */
+export const watchesTopology = (panel: StagePanel): boolean => panel !== 'none';
 
-/** Whether the app should follow the engine while this stage is open. */
-export const watchesTopology = (stageId: string): boolean => TOPOLOGY_STAGES.has(stageId);
-
-export function showsTopology(stageId: string, topology: Topology | undefined): topology is Topology {
-  return topology !== undefined && TOPOLOGY_STAGES.has(stageId);
+export function showsTopology(panel: StagePanel, topology: Topology | undefined): topology is Topology {
+  return topology !== undefined && panel !== 'none';
 }
 
-/** Stages whose services run inside lab machines: what this engine runs besides them is an earlier stage's. */
-const MACHINE_STAGES = new Set(['multi-host', 'orchestration']);
-
-/** What the panel shows for this stage: in the machine stages, the hosts (and the registry) only. */
-export function stageTopology(stageId: string, topology: Topology): Topology {
-  if (!MACHINE_STAGES.has(stageId)) return topology;
+/**
+ * What the panel shows: the lab's containers, or, in a stage whose services run inside lab machines,
+ * the hosts (and the registry) only — what this engine runs besides them is an earlier stage's.
+ */
+export function stageTopology(panel: StagePanel, topology: Topology): Topology {
+  if (panel !== 'machines') return topology;
   const { consul: _consul, ...rest } = topology;
   return { ...rest, servers: [], lbs: [], machines: topology.machines ?? [] };
 }
-
 
 /** Beyond this many LBs, the last row sums up the rest, so the panel stays within 4 rows (6 with Consul). */
 const MAX_LB_ROWS = 3;

@@ -75,7 +75,7 @@ export function StageView({ model, theme, onEvent, onQuit, topology, presenter }
     }
   }, [model.lastStep, model.steps.length]);
 
-  const panel = (presenter || showsTopology(model.id, topology)) && topology ? stageTopology(model.id, topology) : undefined;
+  const panel = (presenter || showsTopology(model.livePanel, topology)) && topology ? stageTopology(model.livePanel, topology) : undefined;
   const wantedTopologyRows = panel ? (presenter ? boardRowCount(panel, columns, Math.floor((rows - 1) / 2), theme) : topologyRowCount(panel)) : 0;
   const layout = planLayout(model, rows, columns, confirm, theme, wantedTopologyRows);
   const maxScroll = Math.max(0, lesson.length - layout.lessonRows);
