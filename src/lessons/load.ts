@@ -4,8 +4,9 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { ZodError } from 'zod';
 import { LessonError } from '../errors.js';
 import { orderStages } from './graph.js';
-import { stageSchema, trackSchema } from './schema.js';
+import { stageSchema, trackSchema, type WalkthroughFrame } from './schema.js';
 import { parseSteps } from './steps.js';
+import { parseWalkthrough } from './walkthrough.js';
 import type { Lessons, Stage } from './types.js';
 
 const FOLDER = /^(\d+)-([a-z0-9-]+)$/;
@@ -90,10 +91,23 @@ function loadStage(root: string, folder: string, blocks: Map<string, string[]>):
     throw new LessonError(`${shown}/stage.yaml`, field, message);
   }
   const markdown = readFileSync(markdownFile, 'utf8');
+  const walkthrough = loadWalkthrough(dir, shown, parsed.data.walkthrough);
   const notesFile = join(dir, 'notes.md');
   const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : undefined;
   const number = Number(FOLDER.exec(folder)![1]);
-  return { ...parsed.data, number, dir: shown, markdown, ...(notes !== undefined ? { notes } : {}), steps: parseSteps(markdown) };
+  return { ...parsed.data, ...(walkthrough ? { walkthrough } : {}), number, dir: shown, markdown, ...(notes !== undefined ? { notes } : {}), steps: parseSteps(markdown) };
+}
+
+/** A concept stage's walkthrough: walkthrough.md beside the lesson (or, as before, `walkthrough:` in stage.yaml, not both). */
+function loadWalkthrough(dir: string, shown: string, inYaml: WalkthroughFrame[] | undefined): WalkthroughFrame[] | undefined {
+  const file = join(dir, 'walkthrough.md');
+  if (!existsSync(file)) return inYaml;
+  if (inYaml) throw new LessonError(`${shown}/stage.yaml`, 'walkthrough', 'is also in walkthrough.md: keep one of them');
+  const frames = parseWalkthrough(readFileSync(file, 'utf8'));
+  if (frames.length === 0) throw new LessonError(`${shown}/walkthrough.md`, '(file)', 'has no frame: each frame begins with a "## Title" line');
+  const empty = frames.findIndex((frame) => frame.body.trim() === '');
+  if (empty >= 0) throw new LessonError(`${shown}/walkthrough.md`, `frame ${empty + 1} ("${frames[empty]!.title}")`, 'has no text');
+  return frames;
 }
 
 /** The first problem zod found, as a dotted field path (`checks[2].container`) and a message. */

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { loadLessons } from '../../src/lessons/load.js';
+import { parseWalkthrough } from '../../src/lessons/walkthrough.js';
 import { stageYaml, writeLessons } from '../helpers/lesson-fixtures.js';
 
 const withSetup = (id: string, setup: string) => stageYaml(id).replace('solve:', `setup:\n${setup}\nsolve:`);
@@ -34,5 +35,35 @@ describe('the track file: command blocks stages share', () => {
   it('gives the built-in track one registry block, used by all six stages', () => {
     const stages = loadLessons(join(process.cwd(), 'lessons')).stages;
     for (const stage of stages) expect(stage.setup.some((command) => command.includes('docker run -d --name simple-registry'))).toBe(true);
+  });
+});
+
+describe('a walkthrough in its own markdown file', () => {
+  it('makes a frame of each ## heading, a heading inside a code block being code', () => {
+    const frames = parseWalkthrough('<!-- for authors -->\n\n## One\n\nFirst.\n\n```\n## not a frame\n```\n\n## Two\n\nSecond.\n');
+    expect(frames).toEqual([
+      { title: 'One', body: 'First.\n\n```\n## not a frame\n```\n' },
+      { title: 'Two', body: 'Second.\n' },
+    ]);
+  });
+
+  it('is loaded beside the lesson, and refused when stage.yaml has one too', () => {
+    const dir = writeLessons([{ folder: '01-one', yaml: stageYaml('one') }]);
+    writeFileSync(join(dir, '01-one', 'walkthrough.md'), '## A frame\n\nIts text.\n');
+    expect(loadLessons(dir).stages[0]?.walkthrough).toEqual([{ title: 'A frame', body: 'Its text.\n' }]);
+    const both = writeLessons([{ folder: '01-one', yaml: `${stageYaml('one')}walkthrough:\n  - title: T\n    body: B\n` }]);
+    writeFileSync(join(both, '01-one', 'walkthrough.md'), '## A frame\n\nIts text.\n');
+    expect(() => loadLessons(both)).toThrow(/01-one\/stage\.yaml: walkthrough: is also in walkthrough\.md/);
+  });
+
+  it('names an empty frame', () => {
+    const dir = writeLessons([{ folder: '01-one', yaml: stageYaml('one') }]);
+    writeFileSync(join(dir, '01-one', 'walkthrough.md'), '## Empty\n\n## Full\n\ntext\n');
+    expect(() => loadLessons(dir)).toThrow(/walkthrough\.md: frame 1 \("Empty"\): has no text/);
+  });
+
+  it('gives stage 6 its eight frames from lessons/06-orchestration/walkthrough.md', () => {
+    const orchestration = loadLessons(join(process.cwd(), 'lessons')).stages.find((s) => s.id === 'orchestration');
+    expect(orchestration?.walkthrough).toHaveLength(8);
   });
 });
