@@ -5,101 +5,27 @@
  * then starts the machine again so the drill can run again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type Docker from 'dockerode';
 import { plural, seconds } from '../format.js';
 import type { DockerClient } from '../runtime/docker.js';
+import type { SwarmNode, SwarmService, SwarmTask, SwarmView } from '../runtime/swarm-api.js';
+
+export type { SwarmNode, SwarmService, SwarmTask, SwarmView } from '../runtime/swarm-api.js';
 import { sendRequests, type Served } from './load-balancers.js';
 import { judgeMachineUp, machineEngine, machineRuns, observeMachines, type MachineView } from './machine-view.js';
 import { fail, pass, type DisruptiveCheckModule, type ReadOnlyCheckModule, type Judgement } from './types.js';
 import { machineContainer } from '../runtime/names.js';
 
-export interface SwarmNode {
-  id: string;
-  hostname: string;
-  /** `ready`, `down`, `unknown`, `disconnected`. */
-  state: string;
-  /** `active`, `pause`, `drain`. */
-  availability: string;
-  role: string;
-  leader: boolean;
-}
-
-export interface SwarmTask {
-  slot: number;
-  /** The node's hostname ('' while unassigned). */
-  node: string;
-  /** `running`, `preparing`, `pending`, `shutdown`… */
-  state: string;
-}
-
-export interface SwarmService {
-  name: string;
-  replicas: number;
-  /** Tasks whose desired state is running. */
-  tasks: SwarmTask[];
-}
-
-export type SwarmView = { nodes: SwarmNode[]; service?: SwarmService } | { error: string };
-
-
-/** The fields of the Swarm API's answers the checks read (dockerode's own types lack some). */
-interface RawNode {
-  ID?: string;
-  Description?: { Hostname?: string };
-  Status?: { State?: string };
-  Spec?: { Availability?: string; Role?: string };
-  ManagerStatus?: { Leader?: boolean };
-}
-interface RawTask {
-  Slot?: number;
-  NodeID?: string;
-  Status?: { State?: string };
-}
-
-/** Nodes (and the service, when named) as the manager sees them. */
-export async function observeSwarm(api: Docker, serviceName?: string): Promise<SwarmView> {
-  try {
-    const nodes = ((await api.listNodes()) as RawNode[]).map(
-      (n): SwarmNode => ({
-        id: n.ID ?? '',
-        hostname: n.Description?.Hostname ?? '',
-        state: n.Status?.State ?? 'unknown',
-        availability: n.Spec?.Availability ?? 'unknown',
-        role: n.Spec?.Role ?? 'worker',
-        leader: Boolean(n.ManagerStatus?.Leader),
-      }),
-    );
-    if (!serviceName) return { nodes };
-    const services = (await api.listServices({ filters: { name: [serviceName] } })).filter((s) => s.Spec?.Name === serviceName);
-    const service = services[0];
-    if (!service) return { nodes };
-    const hostnames = new Map(nodes.map((n) => [n.id, n.hostname]));
-    const tasks = (await api.listTasks({ filters: { service: [serviceName], 'desired-state': ['running'] } })) as RawTask[];
-    return {
-      nodes,
-      service: {
-        name: serviceName,
-        replicas: service.Spec?.Mode?.Replicated?.Replicas ?? 0,
-        tasks: tasks.map((t) => ({ slot: t.Slot ?? 0, node: hostnames.get(t.NodeID ?? '') ?? '', state: t.Status?.State ?? 'unknown' })),
-      },
-    };
-  } catch (error) {
-    const message = (error as { json?: { message?: string } }).json?.message ?? (error as Error).message;
-    return { error: message.trim() };
-  }
-}
-
 /** The manager machine and what its Swarm API says; the API client too, for the drill to reuse. */
-async function observeManager(docker: DockerClient, manager: string, service?: string): Promise<{ facts: SwarmNodesFacts; api?: Docker }> {
+async function observeManager(docker: DockerClient, manager: string, service?: string): Promise<{ facts: SwarmNodesFacts; api?: DockerClient }> {
   const [view] = await observeMachines(docker, [manager]);
   if (!view || judgeMachineUp(view, manager)) return { facts: { ...(view ? { manager: view } : {}), swarm: { error: 'not asked' } } };
-  let api: Docker;
+  let api: DockerClient;
   try {
-    api = (await machineEngine(docker, view)).api;
+    api = await machineEngine(docker, view);
   } catch (error) {
     return { facts: { manager: view, swarm: { error: (error as Error).message } } };
   }
-  return { facts: { manager: view, swarm: await observeSwarm(api, service) }, api };
+  return { facts: { manager: view, swarm: await api.swarm(service) }, api };
 }
 
 function judgeSwarmUp(manager: string, facts: { manager?: MachineView; swarm: SwarmView }): Judgement | { nodes: SwarmNode[]; service?: SwarmService } {
@@ -251,17 +177,17 @@ export function judgeReschedule(spec: { manager: string; service: string; deadli
 }
 
 /** Kills the victim's machine, times the rescheduling on the manager, then starts the machine again. */
-async function runDrill(docker: DockerClient, api: Docker, spec: { service: string; deadline: number }, swarm: { nodes: SwarmNode[]; service?: SwarmService }): Promise<Partial<RescheduleFacts>> {
+async function runDrill(docker: DockerClient, api: DockerClient, spec: { service: string; deadline: number }, swarm: { nodes: SwarmNode[]; service?: SwarmService }): Promise<Partial<RescheduleFacts>> {
   const victim = pickVictim(swarm);
   if (!victim || !swarm.service) return {};
   const facts: Partial<RescheduleFacts> = { victim: victim.node, lostTasks: victim.tasks, replicas: swarm.service.replicas };
-  const machine = docker.api.getContainer(machineContainer(victim.node));
+  const machine = machineContainer(victim.node);
   const started = Date.now();
   try {
-    await machine.kill();
+    await docker.killContainer(machine);
     while (Date.now() - started < spec.deadline && facts.rescheduledMs === undefined) {
       await sleep(250);
-      const now = await observeSwarm(api, spec.service);
+      const now = await api.swarm(spec.service);
       if ('error' in now) continue;
       const node = now.nodes.find((n) => n.hostname === victim.node);
       if (facts.nodeDownMs === undefined && node && node.state !== 'ready') facts.nodeDownMs = Date.now() - started;
@@ -273,10 +199,10 @@ async function runDrill(docker: DockerClient, api: Docker, spec: { service: stri
   } finally {
     // Put the machine back, whatever happened: the next check (and the next drill) needs it.
     try {
-      await machine.start();
+      await docker.startContainer(machine);
       const back = Date.now();
       while (Date.now() - back < 60_000) {
-        const now = await observeSwarm(api);
+        const now = await api.swarm();
         if (!('error' in now) && now.nodes.find((n) => n.hostname === victim.node)?.state === 'ready') {
           facts.rejoinMs = Date.now() - back;
           break;

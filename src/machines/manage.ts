@@ -96,7 +96,7 @@ export async function planCreate(
 export async function createMachines(docker: DockerClient, planned: PlannedMachine[]): Promise<void> {
   await docker.ensureNetwork(NETWORK, { [LABEL_MANAGED]: 'true', [LABEL_STAGE]: MACHINE_STAGE });
   for (const { name, port, publish, runtime, remoteAddress } of planned) {
-    await docker.api.createVolume({ Name: machineVolume(name), Labels: machineLabels(name) });
+    await docker.createVolume(machineVolume(name), machineLabels(name));
     await docker.createContainer(machineSpec(name, port, publish, runtime, remoteAddress));
     await docker.startContainer(machineContainer(name));
   }
@@ -180,8 +180,8 @@ async function pings(address: string, port: number, tls: ClientTls): Promise<boo
 
 /** Machine volumes, including those whose container is gone. */
 async function machineVolumes(docker: DockerClient): Promise<{ name: string; machine: string }[]> {
-  const { Volumes } = await docker.api.listVolumes({ filters: { label: [MANAGED_FILTER, MACHINE_FILTER] } });
-  return (Volumes ?? []).map((v) => ({ name: v.Name, machine: v.Labels?.[LABEL_MACHINE] ?? '' }));
+  const volumes = await docker.listVolumes([MANAGED_FILTER, MACHINE_FILTER]);
+  return volumes.map((v) => ({ name: v.name, machine: v.labels[LABEL_MACHINE] ?? '' }));
 }
 
 /** Removes machines (container and volume) by label only; unknown names are a usage error. */

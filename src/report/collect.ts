@@ -108,18 +108,18 @@ async function labContainers(docker: DockerClient): Promise<ContainerFacts[]> {
 const psRow = ({ name, id, image, state, labels, ports, networks }: ContainerFacts): ReportContainer => ({ name, id: id.slice(0, 12), image, state, labels, ports, networks: Object.keys(networks) });
 
 async function labNetworks(docker: DockerClient): Promise<ReportNetwork[]> {
-  const found = await docker.api.listNetworks({ filters: { label: [MANAGED_FILTER] } });
+  const found = await docker.listNetworks([MANAGED_FILTER]);
   return found
-    .filter((n) => n.Labels?.[LABEL_MANAGED] === 'true')
-    .map((n) => ({ name: n.Name, id: n.Id.slice(0, 12), driver: n.Driver, labels: n.Labels ?? {} }))
+    .filter((n) => n.labels[LABEL_MANAGED] === 'true')
+    .map((n) => ({ name: n.name, id: n.id.slice(0, 12), driver: n.driver, labels: n.labels }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 async function labVolumes(docker: DockerClient): Promise<ReportVolume[]> {
-  const found = (await docker.api.listVolumes({ filters: { label: [MANAGED_FILTER] } })).Volumes ?? [];
+  const found = await docker.listVolumes([MANAGED_FILTER]);
   return found
-    .filter((v) => v.Labels?.[LABEL_MANAGED] === 'true')
-    .map((v) => ({ name: v.Name, driver: v.Driver, labels: v.Labels ?? {} }))
+    .filter((v) => v.labels[LABEL_MANAGED] === 'true')
+    .map((v) => ({ name: v.name, driver: v.driver, labels: v.labels }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { toCreateOptions, type ContainerSpec } from './container-spec.js';
 import { explainEngineError } from './engine-errors.js';
 import { detectSite, type EngineSite } from './engine-site.js';
+import { observeSwarm, type SwarmView } from './swarm-api.js';
 import { MANAGED_FILTER } from './names.js';
 
 export interface PortBinding {
@@ -84,6 +85,15 @@ export interface DockerClient {
   removeByLabel(labelFilters?: string[]): Promise<RemovedResources>;
   /** Where the engine is, seen from here: local, or remote (its published ports on another machine). Asked once. */
   site(): Promise<EngineSite>;
+  /** Kills a container (SIGKILL): the drill's lost host. */
+  killContainer(name: string): Promise<void>;
+  createVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** Volumes and networks carrying every given label. */
+  listVolumes(labelFilters: string[]): Promise<{ name: string; driver: string; labels: Record<string, string> }[]>;
+  listNetworks(labelFilters: string[]): Promise<{ name: string; id: string; driver: string; labels: Record<string, string> }[]>;
+  /** What this engine, a Swarm manager, says of its nodes (and of one service's tasks, when named). */
+  swarm(serviceName?: string): Promise<SwarmView>;
+  /** The raw API client, for the runtime's own modules only (src/runtime/): nothing else reaches dockerode. */
   readonly api: Docker;
 }
 
@@ -165,6 +175,28 @@ class DockerodeClient implements DockerClient {
 
   async createContainer(spec: ContainerSpec): Promise<void> {
     await this.call(() => this.api.createContainer(toCreateOptions(spec)));
+  }
+
+  async killContainer(name: string): Promise<void> {
+    await this.call(() => this.api.getContainer(name).kill());
+  }
+
+  async createVolume(name: string, labels: Record<string, string>): Promise<void> {
+    await this.call(() => this.api.createVolume({ Name: name, Labels: labels }));
+  }
+
+  async listVolumes(labelFilters: string[]) {
+    const { Volumes } = await this.call(() => this.api.listVolumes({ filters: { label: labelFilters } }));
+    return (Volumes ?? []).map((v) => ({ name: v.Name, driver: v.Driver, labels: v.Labels ?? {} }));
+  }
+
+  async listNetworks(labelFilters: string[]) {
+    const found = await this.call(() => this.api.listNetworks({ filters: { label: labelFilters } }));
+    return found.map((n) => ({ name: n.Name, id: n.Id, driver: n.Driver, labels: n.Labels ?? {} }));
+  }
+
+  swarm(serviceName?: string): Promise<SwarmView> {
+    return observeSwarm(this.api, serviceName);
   }
 
   async startContainer(name: string): Promise<void> {
