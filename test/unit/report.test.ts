@@ -208,7 +208,8 @@ describe('collectReport', () => {
       inspectContainer: async () => lab,
       listContainers: async () => [lab, stray],
       logs: async (id: string) => (id === lab.id ? ['serving on 8080'] : ['from a stranger']),
-      api: { listNetworks: async () => [], listVolumes: async () => ({ Volumes: [] }) },
+      listNetworks: async () => [],
+      listVolumes: async () => [],
     } as unknown as DockerClient;
     const report = await collectReport(stage, { docker, http, progress: { progress: emptyProgress() } });
     expect(report.checks[0]).toMatchObject({ status: 'pass', facts: { container: { name: 'simple-server-test' } } });
