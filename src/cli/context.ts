@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { createActivityFeed, type ActivityFeed } from '../actors/activity.js';
 import { createStageOps, type StageOps } from '../actors/stage-ops.js';
-import { loadLessons } from '../lessons/load.js';
+import { loadLessonsCached } from '../lessons/cached-lessons.js';
 import type { Lessons } from '../lessons/types.js';
 import { createProgressStore, type ProgressStore } from '../progress/store.js';
 import { createDockerClient, type DockerClient } from '../runtime/docker.js';
@@ -28,6 +28,12 @@ export interface CommandContext {
   ops(): StageOps;
   /** Aborted on Ctrl-C so running commands stop cleanly. */
   signal: AbortSignal;
+  /**
+   * Reads the lessons (from the lesson cache when nothing changed) before a command runs, so that
+   * lessons() can answer at once; a lesson error is kept and thrown by lessons(), by the commands
+   * that need them only.
+   */
+  prepare(): Promise<void>;
 }
 
 export function lessonsDir(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
@@ -44,10 +50,22 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
   const shell = once(() => createShell());
   const http = once(() => createEngineHttp(docker()));
   const store = once(() => createProgressStore());
+  let loaded: { lessons: Lessons } | { error: unknown } | undefined;
+  const lessons = (): Lessons => {
+    if (!loaded) throw new Error('The lessons were read before the context was prepared.');
+    if ('error' in loaded) throw loaded.error;
+    return loaded.lessons;
+  };
   return {
     out: createOutput(),
     root: packageRoot,
-    lessons: once(() => loadLessons(lessonsDir(options))),
+    lessons,
+    async prepare() {
+      loaded ??= await loadLessonsCached(lessonsDir(options)).then(
+        (value) => ({ lessons: value }),
+        (error: unknown) => ({ error }),
+      );
+    },
     docker,
     shell,
     http,

@@ -179,7 +179,11 @@ export async function runProgram(argv: string[]): Promise<void> {
     controller.abort();
   });
   let context: CommandContext | undefined;
-  const getContext = async () => (context ??= (await import('./context.js')).createContext(program.opts(), controller.signal));
+  const getContext = async () => {
+    context ??= (await import('./context.js')).createContext(program.opts(), controller.signal);
+    await context.prepare();
+    return context;
+  };
   let code: ExitCode = 0;
   const program = buildProgram(getContext, (exitCode) => {
     code = exitCode;

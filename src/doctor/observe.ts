@@ -10,7 +10,7 @@ import type { DockerClient } from '../runtime/docker.js';
 import { ownEnvironment } from '../runtime/engine-memory.js';
 import { containerFacts, engineInfo, type ContainerFacts, type EngineInfo } from '../runtime/engine-capabilities.js';
 import type { EngineSite } from '../runtime/engine-site.js';
-import { withTag } from '../runtime/image-bundle.js';
+import { withTag } from '../runtime/image-catalog.js';
 import { BASE_IMAGE, LAB_IMAGES } from '../runtime/image-catalog.js';
 import { enginePortsFree } from '../runtime/ports.js';
 import type { BuilderFacts, DiskFacts, DoctorFacts, PortFacts, StageFacts } from './judge.js';

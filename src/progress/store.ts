@@ -1,42 +1,43 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
 import { EnvironmentError } from '../errors.js';
 
-const checkSummarySchema = z.object({ title: z.string(), status: z.enum(['pass', 'warn', 'fail']), summary: z.string() });
+/** A check's last result, as progress keeps it. */
+export interface CheckSummary {
+  title: string;
+  status: 'pass' | 'warn' | 'fail';
+  summary: string;
+}
 
 /** The learner's latest answer to one quiz question: which choice (0 = a), after how many answers in all. */
-const quizAnswerSchema = z.object({
-  choice: z.number().int().nonnegative(),
-  tries: z.number().int().min(1),
-  answeredAt: z.string(),
-});
+export interface QuizAnswer {
+  choice: number;
+  tries: number;
+  answeredAt: string;
+}
 
-const stageProgressSchema = z.object({
-  status: z.enum(['started', 'passed', 'failed']),
-  updatedAt: z.string(),
-  passedAt: z.string().optional(),
-  attempts: z.number().int().nonnegative().default(0),
-  lastChecks: z.array(checkSummarySchema).optional(),
+export interface StageProgress {
+  status: 'started' | 'passed' | 'failed';
+  updatedAt: string;
+  passedAt?: string;
+  attempts: number;
+  lastChecks?: CheckSummary[];
   /** Failures in a row of each check, by title: picks the next, more specific hint. */
-  checkFailures: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  checkFailures?: Record<string, number>;
   /** Quiz answers by question id (absent in files from before quizzes, and until the first answer). */
-  quiz: z.record(z.string(), quizAnswerSchema).optional(),
-});
+  quiz?: Record<string, QuizAnswer>;
+}
 
-/** Progress by stage id, never by position, so reordering lessons loses nothing. */
-export const progressSchema = z.object({
-  version: z.literal(1),
-  current: z.string().optional(),
-  stages: z.record(z.string(), stageProgressSchema),
-});
-
-export type StageProgress = z.infer<typeof stageProgressSchema>;
-export type QuizAnswer = z.infer<typeof quizAnswerSchema>;
 /** A stage's quiz answers, by question id. */
 export type QuizRecord = Record<string, QuizAnswer>;
-export type Progress = z.infer<typeof progressSchema>;
+
+/** Progress by stage id, never by position, so reordering lessons loses nothing. */
+export interface Progress {
+  version: 1;
+  current?: string;
+  stages: Record<string, StageProgress>;
+}
 
 export const emptyProgress = (): Progress => ({ version: 1, stages: {} });
 
@@ -153,10 +154,54 @@ function holderIsGone(lockPath: string): boolean {
   }
 }
 
+/**
+ * Pure: the file's JSON as progress, or undefined when it is not progress (then the file is moved
+ * aside). Written out rather than with zod: every command reads this file, and zod's import alone
+ * cost a tenth of a second of each. Unknown keys are dropped; a missing attempts count is 0.
+ */
+export function parseProgress(value: unknown): Progress | undefined {
+  if (!isRecord(value) || value.version !== 1 || !isRecord(value.stages)) return undefined;
+  if (value.current !== undefined && typeof value.current !== 'string') return undefined;
+  const stages: Record<string, StageProgress> = {};
+  for (const [id, entry] of Object.entries(value.stages)) {
+    const stage = parseStage(entry);
+    if (!stage) return undefined;
+    stages[id] = stage;
+  }
+  return { version: 1, ...(value.current !== undefined ? { current: value.current } : {}), stages };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isCount = (value: unknown, min = 0): value is number => Number.isInteger(value) && (value as number) >= min;
+const optional = <T>(value: unknown, parse: (v: unknown) => T | undefined): T | undefined | false => (value === undefined ? undefined : (parse(value) ?? false));
+
+function parseStage(entry: unknown): StageProgress | undefined {
+  if (!isRecord(entry)) return undefined;
+  const { status, updatedAt, passedAt, attempts = 0 } = entry;
+  if (status !== 'started' && status !== 'passed' && status !== 'failed') return undefined;
+  if (typeof updatedAt !== 'string' || (passedAt !== undefined && typeof passedAt !== 'string') || !isCount(attempts)) return undefined;
+  const lastChecks = optional(entry.lastChecks, (v) => (Array.isArray(v) && v.every(isCheckSummary) ? v.map(({ title, status: s, summary }) => ({ title, status: s, summary })) : undefined));
+  const checkFailures = optional(entry.checkFailures, (v) => (isRecord(v) && Object.values(v).every((n) => isCount(n)) ? (v as Record<string, number>) : undefined));
+  const quiz = optional(entry.quiz, (v) => (isRecord(v) && Object.values(v).every(isQuizAnswer) ? Object.fromEntries(Object.entries(v as Record<string, QuizAnswer>).map(([id, { choice, tries, answeredAt }]) => [id, { choice, tries, answeredAt }])) : undefined));
+  if (lastChecks === false || checkFailures === false || quiz === false) return undefined;
+  return {
+    status,
+    updatedAt,
+    ...(passedAt !== undefined ? { passedAt } : {}),
+    attempts,
+    ...(lastChecks ? { lastChecks } : {}),
+    ...(checkFailures ? { checkFailures } : {}),
+    ...(quiz ? { quiz } : {}),
+  };
+}
+
+const isCheckSummary = (v: unknown): v is CheckSummary =>
+  isRecord(v) && typeof v.title === 'string' && typeof v.summary === 'string' && (v.status === 'pass' || v.status === 'warn' || v.status === 'fail');
+const isQuizAnswer = (v: unknown): v is QuizAnswer => isRecord(v) && isCount(v.choice) && isCount(v.tries, 1) && typeof v.answeredAt === 'string';
+
 function safeParse(text: string): Progress | undefined {
   try {
-    const result = progressSchema.safeParse(JSON.parse(text));
-    return result.success ? result.data : undefined;
+    return parseProgress(JSON.parse(text));
   } catch {
     return undefined;
   }

@@ -1,12 +1,14 @@
 import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import type { DockerClient } from './docker.js';
 import type { Shell } from './shell.js';
 
 import { BASE_IMAGE } from './image-catalog.js';
+import { cacheRoot } from './paths.js';
+
+export { cacheRoot };
 
 export { BASE_IMAGE };
 /** A second name for an imported base, so it is recognisable as the lab's own. */
@@ -55,9 +57,6 @@ export function importCommand(rootfs: string): string {
   return `set -o pipefail; tar -C ${rootfs} -c . | docker import --change 'LABEL dev.dockerlab.base=true' - ${BASE_IMAGE}`;
 }
 
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
-  return join(env['XDG_CACHE_HOME'] || join(home, '.cache'), 'dockerlab');
-}
 
 /**
  * A complete bookworm minbase rootfs in the cache. debootstrap works in a private directory that is

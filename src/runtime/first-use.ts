@@ -1,10 +1,7 @@
 import { existsSync } from 'node:fs';
 import { seconds } from '../format.js';
 import type { DockerClient } from './docker.js';
-import { loadBundle } from './image-bundle-file.js';
-import { withTag } from './image-bundle.js';
-import { PROBE_IMAGE } from './image-catalog.js';
-import { buildImages } from './images.js';
+import { PROBE_IMAGE, withTag } from './image-catalog.js';
 import type { Shell } from './shell.js';
 
 /**
@@ -25,10 +22,13 @@ export function firstUseImages(deps: { shell: Shell; docker: () => DockerClient;
     if (deps.bundle && !bundle) report(`LAB_IMAGE_BUNDLE names ${deps.bundle}, which is not there.\n`);
     report(`This engine does not have every image the stage runs yet (${lacking.join(', ')}): ${bundle ? `loading ${bundle}` : 'building what is missing (`lab images build --missing`)'}.\n`);
     if (bundle) {
+      const { loadBundle } = await import('./image-bundle-file.js');
       const loaded = await loadBundle({ docker, file: bundle, ...(signal ? { signal } : {}) });
       report(`✔ loaded ${loaded.manifest.images.length} images from ${bundle} in ${seconds(loaded.durationMs)}\n`);
       if ((await missing()).length === 0) return;
     }
+    // Loaded only when something is missing: a command on a ready engine never pays for them.
+    const { buildImages } = await import('./images.js');
     await buildImages({
       shell: deps.shell,
       docker,

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import type { Stage } from '../lessons/types.js';
-import { withAncestors } from './image-catalog.js';
+import { withAncestors, withTag } from './image-catalog.js';
+
+export { withTag };
 
 /**
  * An offline-classroom bundle is one plain tar file: `images.tar` (one `docker save` stream of every
@@ -97,11 +99,6 @@ export function badBundle(file: string, problem: string): UsageError {
   return new UsageError(`${file} is not a usable image bundle: ${problem}. Nothing was loaded.`, 'Copy the bundle again (or make a new one with `lab images save FILE` on a machine that has the images), then run `lab images load FILE`.');
 }
 
-/** `localhost:5000/simple-server` → `localhost:5000/simple-server:latest`: `docker save` of a bare name would take every tag of it. */
-export function withTag(reference: string): string {
-  const lastPart = reference.slice(reference.lastIndexOf('/') + 1);
-  return lastPart.includes(':') || lastPart.includes('@') ? reference : `${reference}:latest`;
-}
 
 /**
  * The images a track needs: every image its stages declare (`images:` in stage.yaml), with what each

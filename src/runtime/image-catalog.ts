@@ -53,3 +53,9 @@ export function withAncestors(references: Iterable<string>): string[] {
   const order = [BASE_IMAGE, ...LAB_IMAGES.map((image) => image.reference)];
   return [...order.filter((reference) => wanted.has(reference)), ...[...wanted].filter((reference) => !order.includes(reference))];
 }
+
+/** `localhost:5000/simple-server` → `localhost:5000/simple-server:latest`: `docker save` of a bare name would take every tag of it. */
+export function withTag(reference: string): string {
+  const lastPart = reference.slice(reference.lastIndexOf('/') + 1);
+  return lastPart.includes(':') || lastPart.includes('@') ? reference : `${reference}:latest`;
+}

@@ -1,6 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { loadLessonsCached } from '../../src/lessons/cached-lessons.js';
 import { loadLessons } from '../../src/lessons/load.js';
 import { parseWalkthrough } from '../../src/lessons/walkthrough.js';
 import { stageYaml, writeLessons } from '../helpers/lesson-fixtures.js';
@@ -65,5 +67,28 @@ describe('a walkthrough in its own markdown file', () => {
   it('gives stage 6 its eight frames from lessons/06-orchestration/walkthrough.md', () => {
     const orchestration = loadLessons(join(process.cwd(), 'lessons')).stages.find((s) => s.id === 'orchestration');
     expect(orchestration?.walkthrough).toHaveLength(8);
+  });
+});
+
+describe('the lesson cache', () => {
+  const cacheDir = () => mkdtempSync(join(tmpdir(), 'lab-lesson-cache-'));
+
+  it('gives what the loader gives, from its file the second time', async () => {
+    const dir = writeLessons([{ folder: '01-one', yaml: stageYaml('one') }]);
+    const cache = cacheDir();
+    const first = await loadLessonsCached(dir, cache);
+    expect(first).toEqual(loadLessons(dir));
+    expect(readdirSync(cache)).toHaveLength(1);
+    expect(await loadLessonsCached(dir, cache)).toEqual(first);
+  });
+
+  it('never serves an edited lesson from before the edit, and still names a broken one', async () => {
+    const dir = writeLessons([{ folder: '01-one', yaml: stageYaml('one') }]);
+    const cache = cacheDir();
+    await loadLessonsCached(dir, cache);
+    writeFileSync(join(dir, '01-one', 'stage.yaml'), stageYaml('one').replace('title: Stage one', 'title: Stage one, edited'));
+    expect((await loadLessonsCached(dir, cache)).stages[0]?.title).toBe('Stage one, edited');
+    writeFileSync(join(dir, '01-one', 'stage.yaml'), stageYaml('one').replace('title: Stage one\n', ''));
+    await expect(loadLessonsCached(dir, cache)).rejects.toThrow(/01-one\/stage\.yaml: title/);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { forgetStages, recordReport, recordStarted } from '../../src/progress/record.js';
-import { createProgressStore, emptyProgress, stateDir } from '../../src/progress/store.js';
+import { createProgressStore, emptyProgress, parseProgress, stateDir } from '../../src/progress/store.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'lab-state-'));
 const report = (stageId: string, passed: boolean) => ({
@@ -61,5 +61,30 @@ describe('progress records', () => {
   it('forgets one stage and keeps the others', () => {
     const both = recordReport(recordReport(emptyProgress(), report('a', true)), report('b', true));
     expect(Object.keys(forgetStages(both, ['a']).stages)).toEqual(['b']);
+  });
+});
+
+describe('parseProgress (the file, checked without zod)', () => {
+  const stage = { status: 'passed', updatedAt: 't', passedAt: 't', attempts: 2, lastChecks: [{ title: 'a', status: 'pass', summary: 's' }], checkFailures: { a: 0 }, quiz: { q: { choice: 1, tries: 2, answeredAt: 't' } } };
+
+  it('takes every field the lab writes, and drops what it does not know', () => {
+    expect(parseProgress({ version: 1, current: 'x', stages: { x: { ...stage, extra: true } }, other: 1 })).toEqual({ version: 1, current: 'x', stages: { x: stage } });
+  });
+
+  it('counts attempts from 0 when a file has none', () => {
+    expect(parseProgress({ version: 1, stages: { x: { status: 'started', updatedAt: 't' } } })?.stages.x?.attempts).toBe(0);
+  });
+
+  it.each([
+    ['another version', { version: 2, stages: {} }],
+    ['no stages', { version: 1 }],
+    ['an unknown status', { version: 1, stages: { x: { ...stage, status: 'done' } } }],
+    ['a negative attempt count', { version: 1, stages: { x: { ...stage, attempts: -1 } } }],
+    ['a check without its summary', { version: 1, stages: { x: { ...stage, lastChecks: [{ title: 'a', status: 'pass' }] } } }],
+    ['an answer of no tries', { version: 1, stages: { x: { ...stage, quiz: { q: { choice: 0, tries: 0, answeredAt: 't' } } } } }],
+    ['a current stage that is not a string', { version: 1, current: 3, stages: {} }],
+    ['an array', []],
+  ])('refuses %s', (_what, value) => {
+    expect(parseProgress(value)).toBeUndefined();
   });
 });
