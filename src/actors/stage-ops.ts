@@ -4,6 +4,7 @@ import { LabError } from '../errors.js';
 import type { Stage } from '../lessons/types.js';
 import { removeAllCertPaths } from '../machines/tls.js';
 import type { DockerClient, RemovedResources } from '../runtime/docker.js';
+import { ensurePortsAvailable } from '../runtime/ports.js';
 import type { CommandResult, Shell } from '../runtime/shell.js';
 import type { ActivityFeed } from './activity.js';
 import { LABEL_STAGE, MANAGED_FILTER } from '../runtime/names.js';
@@ -74,12 +75,15 @@ export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir, 
 
   return {
     runCommand,
+    /** Opening a stage (the CLI, the interface and `lab test` alike): its ports free, its images there, its setup run. */
     async prepare(stage: Stage, signal?: AbortSignal) {
+      await ensurePortsAvailable(stage.ports, docker);
       await haveImages(stage, signal);
       await runAll(stage.setup, signal, stage.id);
     },
-    /** What a learner would do: the setup, then the solution, in order. */
+    /** What a learner would do: the setup, then the solution, in order (the ports checked first, as for prepare). */
     async solve(stage: Stage, signal?: AbortSignal) {
+      await ensurePortsAvailable(stage.ports, docker);
       await haveImages(stage, signal);
       await runAll([...stage.setup, ...stage.solve], signal, stage.id);
     },

@@ -3,7 +3,6 @@ import type { ExitCode } from '../../errors.js';
 import { prerequisitesOf } from '../../lessons/graph.js';
 import type { Stage } from '../../lessons/types.js';
 import { recordReport, recordStarted } from '../../progress/record.js';
-import { ensurePortsAvailable } from '../../runtime/ports.js';
 import type { CommandContext } from '../context.js';
 import { pickStage } from '../pick-stage.js';
 import { printActivity } from '../print-activity.js';
@@ -11,7 +10,6 @@ import { printActivity } from '../print-activity.js';
 /** Runs a stage's setup and solution as the learner would type them, checks it, and records the result. */
 async function solveAndCheck(ctx: CommandContext, stage: Stage): Promise<StageReport | undefined> {
   const store = ctx.store();
-  await ensurePortsAvailable(stage.ports, ctx.docker());
   ctx.out.line(ctx.out.bold(`Solving ${stage.number} ${stage.id}: ${stage.title}`));
   await ctx.ops().solve(stage, ctx.signal);
   if (ctx.signal.aborted) return undefined;
