@@ -30,7 +30,7 @@ describe('renderHaproxyConfig', () => {
       'log global',
       'option httplog',
       'timeout connect 300ms',
-      'retries 3',
+      'retries 6',
       'option redispatch 1',
       'frontend http-in',
       'bind *:80',

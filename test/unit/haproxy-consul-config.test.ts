@@ -40,7 +40,7 @@ describe('renderDnsDiscoveryConfig', () => {
     for (const setting of [
       'resolvers consul', 'accepted_payload_size 8192', 'hold valid 1s', 'timeout resolve 1s', 'hold nx 1s',
       'log stdout format raw local0', 'stats socket /var/run/haproxy.sock mode 600 level admin', 'nbthread 1',
-      'mode http', 'option httplog', 'timeout connect 300ms', 'retries 3', 'option redispatch 1',
+      'mode http', 'option httplog', 'timeout connect 300ms', 'retries 6', 'option redispatch 1',
       'frontend http-in', 'bind *:80', 'default_backend webservers', 'backend webservers', 'balance roundrobin',
     ]) expect(all).toContain(setting);
   });
