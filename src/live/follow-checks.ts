@@ -11,8 +11,6 @@ export type LiveTrigger = 'start' | 'event' | 'timer';
 export interface LiveRound {
   report: StageReport;
   trigger: LiveTrigger;
-  /** When the round was asked for (the engine event's arrival, the timer's tick). */
-  askedAt: number;
   /** Titles whose status or summary differ from the round before (all of them in the first). */
   changed: string[];
   /** Every read-only check passes, and the stage has no drill left to run: the stage has passed. */
@@ -24,7 +22,6 @@ export interface FollowOptions {
   debounceMs?: number;
   /** What events cannot see (an HTTP answer, a log line, a Consul election) is looked at this often. */
   pollMs?: number;
-  now?: () => number;
   /** The engine's event stream ended (the engine stopped): rounds go on by the timer only. */
   onEventsLost?: () => void;
 }
@@ -40,19 +37,18 @@ export const LIVE_POLL_MS = 3_000;
  * Returns how to stop.
  */
 export function followStageChecks(stage: Stage, context: ObserveContext & { docker: DockerClient }, onRound: (round: LiveRound) => void, options: FollowOptions = {}): () => void {
-  const { debounceMs = LIVE_DEBOUNCE_MS, pollMs = LIVE_POLL_MS, now = Date.now, onEventsLost } = options;
+  const { debounceMs = LIVE_DEBOUNCE_MS, pollMs = LIVE_POLL_MS, onEventsLost } = options;
   // A live look is one try: waiting out a check's retries would hold back the next event's round.
   const once: Stage = { ...stage, checks: stage.checks.map((check) => ({ ...check, retries: 0 })) };
   let stopped = false;
   let previous: Map<string, string> | undefined;
-  let pending: { trigger: LiveTrigger; askedAt: number } = { trigger: 'start', askedAt: now() };
+  let trigger: LiveTrigger = 'start';
   let debounce: ReturnType<typeof setTimeout> | undefined;
-  let burstStartedAt: number | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const round = serial(async () => {
     if (stopped) return;
-    const asked = pending;
+    const asked = trigger;
     clearTimeout(timer);
     const report = await runStageChecks(once, context, undefined, {}, 'read-only');
     if (stopped) return;
@@ -61,29 +57,24 @@ export function followStageChecks(stage: Stage, context: ObserveContext & { dock
     previous = seen;
     const stagePassed = report.passed && !report.skipped;
     try {
-      onRound({ report, trigger: asked.trigger, askedAt: asked.askedAt, changed, stagePassed });
+      onRound({ report, trigger: asked, changed, stagePassed });
     } catch {
       // The listener's own failure is not the follower's to report.
     }
     if (!stopped) timer = setTimeout(() => ask('timer'), pollMs);
   });
 
-  const ask = (trigger: LiveTrigger) => {
+  const ask = (why: LiveTrigger) => {
     if (stopped) return;
-    pending = { trigger, askedAt: now() };
+    trigger = why;
     round();
   };
 
   const onChange = () => {
     if (stopped) return;
-    // The first event of a burst is when the change happened; the round waits for the burst to end.
-    burstStartedAt ??= now();
+    // The round waits for the burst to end.
     clearTimeout(debounce);
-    debounce = setTimeout(() => {
-      pending = { trigger: 'event', askedAt: burstStartedAt ?? now() };
-      burstStartedAt = undefined;
-      round();
-    }, debounceMs);
+    debounce = setTimeout(() => ask('event'), debounceMs);
   };
 
   // Every container, network and image, not only the lab's: the learner's own `docker run` has no lab label.

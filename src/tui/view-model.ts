@@ -60,13 +60,16 @@ export interface StageViewModel {
  * learner's last check found it (live checks never run one). The stage shows as passed once every
  * check passes, the drills by the learner's own check.
  */
-function liveView(stage: Stage, context: LabContext, live: NonNullable<ActivityLog['live']>, report: StageReport | undefined): Partial<StageViewModel> {
-  const checkResults = stage.checks.map((check) => live.report.results.find((r) => r.title === check.title) ?? report?.results.find((r) => r.title === check.title));
-  const drills = live.report.skipped ?? [];
-  const drillsLeft = drills.filter((title) => report?.results.find((r) => r.title === title)?.status !== 'pass').length;
+function liveView(stage: Stage, live: NonNullable<ActivityLog['live']>, report: StageReport | undefined): Partial<StageViewModel> {
+  const checkResults = resultsByCheck(stage, live.report.results, report?.results ?? []);
+  const drillsLeft = (live.report.skipped ?? []).filter((title) => report?.results.find((r) => r.title === title)?.status !== 'pass').length;
   const passed = live.report.passed && drillsLeft === 0 ? { passed: true } : {};
-  return { checkResults, panel: 'checks', live: { at: live.at, drillsLeft }, ...passed, ...(context.progress.stages[stage.id]?.status === 'passed' ? { status: 'passed' as const } : {}) };
+  return { checkResults, panel: 'checks', live: { at: live.at, drillsLeft }, ...passed };
 }
+
+/** Each check's result, by its title, from the first list that has one. */
+const resultsByCheck = (stage: Stage, ...lists: CheckResult[][]): (CheckResult | undefined)[] =>
+  stage.checks.map((check) => lists.map((results) => results.find((r) => r.title === check.title)).find(Boolean));
 
 /** "finish single-host first", "finish a, b and c first". */
 export function lockedReason(lockedBy: string[]): string {
@@ -110,11 +113,10 @@ export function stageViewModel(
   const live = activity === 'reading' && !readingStepOutput && log.live?.report.stageId === stage.id ? log.live : undefined;
   if (live) {
     const { passed: _lastVerdict, ...base } = stageViewModel(stage, context, activity, { ...log, live: undefined, panel: 'checks' }, notice);
-    return { ...base, ...liveView(stage, context, live, report) };
+    return { ...base, ...liveView(stage, live, report) };
   }
   const showsChecks = activity === 'checking' || log.panel === 'checks';
-  const byTitle = (results: CheckResult[]) => stage.checks.map((check) => results.find((r) => r.title === check.title));
-  const checkResults = showsChecks && activity !== 'checking' && report ? byTitle(report.results) : log.checkResults;
+  const checkResults = showsChecks && activity !== 'checking' && report ? resultsByCheck(stage, report.results) : log.checkResults;
   return {
     id: stage.id,
     number: stage.number,

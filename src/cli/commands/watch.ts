@@ -1,11 +1,10 @@
 import type { ExitCode } from '../../errors.js';
+import { clockTime } from '../../format.js';
 import { followStageChecks, type LiveRound } from '../../live/follow-checks.js';
 import { recordReport, recordStarted } from '../../progress/record.js';
 import type { CommandContext } from '../context.js';
 import { pickStage } from '../pick-stage.js';
 import { printActivity } from '../print-activity.js';
-
-const clock = (at: number): string => new Date(at).toISOString().slice(11, 19);
 
 /**
  * `lab watch [stage]`: live checks in a plain terminal. The learner works in their own terminal; this
@@ -47,7 +46,7 @@ export async function watchCommand(ctx: CommandContext, ref: string | undefined)
       finish(0);
     };
     const onRound = ({ report, changed, trigger }: LiveRound) => {
-      const at = clock(Date.now());
+      const at = clockTime(Date.now());
       for (const result of report.results.filter((r) => changed.includes(r.title))) {
         out.line(`${out.dim(at)} ${out.icon(result.status)} ${result.title} — ${result.summary}${trigger === 'start' ? '' : out.dim(` (${trigger})`)}`);
       }

@@ -1,5 +1,6 @@
 import { Box } from 'ink';
 import type { StepRun } from '../../statechart/lab-machine.js';
+import { clockTime } from '../../format.js';
 import { formatDuration } from '../layout.js';
 import type { Theme } from '../theme.js';
 import type { StageViewModel } from '../view-model.js';
@@ -86,9 +87,8 @@ function resultLine(model: StageViewModel, theme: Theme): Line | undefined {
 /** Live checks: when they last looked, and what is left to the learner's own check. */
 function liveLine(model: StageViewModel, theme: Theme): Line | undefined {
   if (!model.live) return undefined;
-  const at = new Date(model.live.at).toTimeString().slice(0, 8);
   const drills = model.live.drillsLeft > 0 ? `; the drill runs when you press c` : '';
-  return { text: `${theme.live} Live: re-checked at ${at} as the engine changes${drills}.`, tone: theme.tone.muted };
+  return { text: `${theme.live} Live: re-checked at ${clockTime(model.live.at)} as the engine changes${drills}.`, tone: theme.tone.muted };
 }
 
 function checkRows(model: StageViewModel) {
