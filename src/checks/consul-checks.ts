@@ -3,6 +3,7 @@ import { consulServerNames, consulUiPort, SERVICE_NAME } from '../runtime/consul
 import type { DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
 import {
+  aliveServers,
   catalogSettling,
   judgeCatalog,
   judgeLbBackends,
@@ -12,6 +13,7 @@ import {
   parseMembers,
   parseShowServersState,
   passingInstances,
+  quorumOf,
   quorumSettling,
   type CatalogFacts,
   type CatalogInstance,
@@ -19,7 +21,7 @@ import {
   type QuorumFacts,
 } from './consul-judges.js';
 import { fail, type ReadOnlyCheckModule, type Judgement } from './types.js';
-import { lbName, NETWORK, LABEL_ROLE } from '../runtime/names.js';
+import { lbName, NETWORK, LABEL_ROLE, ROLE_CONSUL } from '../runtime/names.js';
 
 /** Asks the Consul servers' published HTTP APIs (127.0.0.1:8501…) in turn; the first good answer wins. */
 async function askConsul(http: HttpClient, count: number, path: string): Promise<{ body?: unknown; errors: Record<string, string> }> {
@@ -32,15 +34,18 @@ async function askConsul(http: HttpClient, count: number, path: string): Promise
   return { errors };
 }
 
-export async function observeQuorum(http: HttpClient, count: number): Promise<QuorumFacts> {
+/** Consul's view of its quorum, and which server containers the engine runs (Consul's view lags a stop). */
+export async function observeQuorum(docker: DockerClient, http: HttpClient, count: number): Promise<QuorumFacts> {
   const expectedServers = consulServerNames(count);
   const leader = await askConsul(http, count, '/v1/status/leader');
   const members = await askConsul(http, count, '/v1/agent/members');
+  const containers = await docker.listContainers([`${LABEL_ROLE}=${ROLE_CONSUL}`]);
   return {
     expectedServers,
     leader: leader.body === undefined ? '' : parseLeader(leader.body),
     members: members.body === undefined ? [] : parseMembers(members.body),
     errors: { ...leader.errors, ...members.errors },
+    running: containers.filter((c) => c.running).map((c) => c.name).sort(byIndex),
   };
 }
 
@@ -70,11 +75,11 @@ export async function observeBackends(docker: DockerClient, lb: string): Promise
 export const consulQuorum: ReadOnlyCheckModule<'consul-quorum', QuorumFacts> = {
   kind: 'consul-quorum',
   effect: 'read-only',
-  observe: (spec, { http }) => observeQuorum(http, spec.servers),
+  observe: (spec, { docker, http }) => observeQuorum(docker, http, spec.servers),
   judge: (_spec, facts) => judgeQuorum(facts),
   settling: quorumSettling,
   // A leader can still come while a majority of the servers is alive; not when none answers, or too few.
-  retryable: (facts) => facts.members.filter((m) => m.role === 'server' && m.status === 'alive').length >= Math.floor(facts.expectedServers.length / 2) + 1,
+  retryable: (facts) => aliveServers(facts).length >= quorumOf(facts.expectedServers.length),
 };
 
 export const consulCatalog: ReadOnlyCheckModule<'consul-catalog', CatalogFacts> = {

@@ -39,7 +39,7 @@ async function disagreement(docker: DockerClient, http: HttpClient, consulServer
 }
 
 async function firstDisagreement(docker: DockerClient, http: HttpClient, consulServers: string[], allServers: number, lb: string): Promise<string | undefined> {
-  const quorum = await observeQuorum(http, allServers);
+  const quorum = await observeQuorum(docker, http, allServers);
   const quorumVerdict = judgeQuorum({ ...quorum, expectedServers: consulServers });
   if (quorumVerdict.status === 'fail') return quorumVerdict.summary;
   const catalog = await observeCatalog(docker, http, allServers);

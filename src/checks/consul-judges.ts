@@ -103,6 +103,12 @@ export interface QuorumFacts {
   members: ConsulMember[];
   /** Servers whose API could not be asked, and why. */
   errors: Record<string, string>;
+  /**
+   * Optional: the Consul server containers the engine runs. Consul's own view lags a stop by seconds
+   * (gossip has not yet marked the server failed, and a stale leader is still named), so a server
+   * whose container is not running counts as not alive, and a leader whose container stopped as none.
+   */
+  running?: string[];
 }
 
 export const quorumOf = (servers: number): number => Math.floor(servers / 2) + 1;
@@ -111,10 +117,11 @@ export const quorumOf = (servers: number): number => Math.floor(servers / 2) + 1
 export function judgeQuorum(facts: QuorumFacts): Judgement {
   const total = facts.expectedServers.length;
   const quorum = quorumOf(total);
-  const alive = facts.expectedServers.filter((name) => isAliveServer(facts.members, name));
+  const alive = aliveServers(facts);
   const down = facts.expectedServers.filter((name) => !alive.includes(name));
   const why = (name: string): string => describeServer(facts, name);
   const look = down.length > 0 ? lookAtServers(down) : '';
+  const leader = leaderName(facts);
 
   if (facts.members.length === 0 && Object.keys(facts.errors).length > 0) {
     const errors = Object.entries(facts.errors).map(([name, error]) => `${name}: ${error}`).join('; ');
@@ -123,7 +130,7 @@ export function judgeQuorum(facts: QuorumFacts): Judgement {
       `\`docker ps -a --filter label=dev.dockerlab.role=consul\` shows whether they run; \`docker logs ${facts.expectedServers[0] ?? 'simple_consul_1'}\` shows why one stopped. \`lab deploy -c\` starts them.`,
     );
   }
-  if (facts.leader === '') {
+  if (leader === undefined) {
     const reason = alive.length < quorum
       ? `No leader: ${alive.length} of ${total} servers alive, quorum needs ${quorum}.`
       : `No leader yet: ${alive.length} of ${total} servers alive (quorum ${quorum}); an election is under way.`;
@@ -133,7 +140,6 @@ export function judgeQuorum(facts: QuorumFacts): Judgement {
       : 'Consul elects a leader within a second or two of reaching quorum: check again in a moment.';
     return fail(`${reason}${missing}`, hint);
   }
-  const leader = leaderName(facts);
   if (down.length > 0) {
     return fail(
       `${down.map(why).join(', ')} ${down.length === 1 ? 'is' : 'are'} not alive; ${leader} leads and quorum holds (${alive.length} of ${total} alive, ${quorum} needed).`,
@@ -145,9 +151,15 @@ export function judgeQuorum(facts: QuorumFacts): Judgement {
 
 /** True while a failing quorum may still come right by itself: enough servers alive, election pending. */
 export function quorumSettling(facts: QuorumFacts): boolean {
-  const alive = facts.expectedServers.filter((name) => isAliveServer(facts.members, name)).length;
-  return facts.leader === '' && alive >= quorumOf(facts.expectedServers.length);
+  return leaderName(facts) === undefined && aliveServers(facts).length >= quorumOf(facts.expectedServers.length);
 }
+
+/** The expected servers that are alive server members, and whose container runs when that is known. */
+export function aliveServers(facts: QuorumFacts): string[] {
+  return facts.expectedServers.filter((name) => isAliveServer(facts.members, name) && isRunning(facts, name));
+}
+
+const isRunning = (facts: QuorumFacts, name: string): boolean => facts.running === undefined || facts.running.includes(name);
 
 function isAliveServer(members: ConsulMember[], name: string): boolean {
   return members.some((member) => member.name === name && member.status === 'alive' && member.role === 'server');
@@ -156,14 +168,18 @@ function isAliveServer(members: ConsulMember[], name: string): boolean {
 function describeServer(facts: QuorumFacts, name: string): string {
   const member = facts.members.find((candidate) => candidate.name === name);
   const error = facts.errors[name];
+  if (!isRunning(facts, name)) return `${name} (its container is not running)`;
   if (!member) return `${name} (not a member${error ? `: ${error}` : ''})`;
   if (member.role !== 'server') return `${name} (a client agent, not a server)`;
   return `${name} (${member.status})`;
 }
 
-function leaderName(facts: QuorumFacts): string {
+/** The leader's name (its address when no member has it), or undefined when there is none, or it stopped. */
+function leaderName(facts: QuorumFacts): string | undefined {
+  if (facts.leader === '') return undefined;
   const host = facts.leader.replace(/:\d+$/, '');
   const member = facts.members.find((candidate) => candidate.role === 'server' && candidate.address === host);
+  if (member && !isRunning(facts, member.name)) return undefined;
   return member ? member.name : facts.leader;
 }
 

@@ -32,6 +32,7 @@ export const LABEL_AGENT_OF = 'dev.dockerlab.agent-of';
 
 export type Role = 'server' | 'lb' | 'consul' | 'consul-agent' | 'host' | 'registry' | 'probe';
 export const ROLE_CONSUL_AGENT: Role = 'consul-agent';
+export const ROLE_CONSUL: Role = 'consul';
 
 export const MANAGED_FILTER = `${LABEL_MANAGED}=true`;
 /** Every lab machine carries the key; `label=KEY` alone matches any value. */

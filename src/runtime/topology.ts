@@ -192,7 +192,7 @@ export async function observeConsul(docker: DockerClient, http: HttpClient, cont
   const lbs = containers.filter((c) => roleOf(c) === 'lb' && c.running).map((c) => c.name);
   const known = knownContainers(docker, containers);
   const [quorum, catalog, backends] = await Promise.all([
-    observeQuorum(http, count).catch(() => undefined),
+    observeQuorum(known, http, count).catch(() => undefined),
     // The observers list and inspect containers: those already known (from events) answer, not the engine.
     observeCatalog(known, http, count).catch(() => undefined),
     Promise.all(lbs.map((lb) => observeBackends(known, lb).catch(() => undefined))),

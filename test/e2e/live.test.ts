@@ -60,23 +60,36 @@ describe('lab watch', () => {
 describe('live checks in the interface', () => {
   const env = { LAB_STATE_DIR: freshStateDir() };
   ownsTheLab(env);
-  const session = `lab-live-${process.pid}`;
-  const screen = () => spawnSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout ?? '';
+  // A tmux server of its own (its own socket, no config, outside any tmux the runner itself may use),
+  // so no one else's options or clients size or draw this terminal.
+  const socket = `lab-live-${process.pid}`;
+  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: withoutTmux() });
+  const screen = () => tmux('capture-pane', '-p', '-t', 'live').stdout ?? '';
+  const waitFor = async (texts: string[], ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!texts.every((text) => screen().includes(text)) && Date.now() < deadline) await sleep(200);
+    return screen();
+  };
 
   it('records the stage as passed while the learner works in their own shell, with no key pressed', async () => {
-    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '32', `env NO_COLOR=1 LAB_STATE_DIR=${env.LAB_STATE_DIR} ${process.execPath} dist/cli/main.js goto single-host`]);
+    // Should the interface exit, the pane keeps what it printed, and says so. CI=true, as a CI runner
+    // (or a learner's shell) may set it, must not blank the interface (ink draws only its last frame then).
+    const command = `env CI=true NO_COLOR=1 LAB_STATE_DIR=${env.LAB_STATE_DIR} ${process.execPath} dist/cli/main.js goto single-host; echo "lab exited with $?"; sleep 300`;
+    expect(tmux('new-session', '-d', '-s', 'live', '-x', '100', '-y', '32', command).status).toBe(0);
     try {
-      let deadline = Date.now() + 60_000;
-      while (!screen().includes('✖ simple-server-test runs as a daemon') && Date.now() < deadline) await sleep(200);
-      expect(screen()).toContain('● Live: re-checked at');
+      expect(await waitFor(['✖ simple-server-test runs as a daemon', '● Live: re-checked at'], 60_000)).toContain('● Live: re-checked at');
       doTheStageByHand();
-      deadline = Date.now() + 20_000;
-      while (!screen().includes('Stage passed.') && Date.now() < deadline) await sleep(200);
-      expect(screen()).toContain('✔ /health answers 200');
-      expect(screen()).toContain('Stage passed.');
+      const after = await waitFor(['Stage passed.'], 20_000);
+      expect(after).toContain('✔ /health answers 200');
+      expect(after).toContain('Stage passed.');
       expect(await stageStatus(env)).toBe('passed');
     } finally {
-      spawnSync('tmux', ['kill-session', '-t', session]);
+      tmux('kill-server');
     }
   }, 120_000);
 });
+
+function withoutTmux(): NodeJS.ProcessEnv {
+  const { TMUX: _tmux, TMUX_PANE: _pane, ...rest } = process.env;
+  return rest;
+}

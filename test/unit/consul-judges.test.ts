@@ -124,6 +124,18 @@ describe('judgeQuorum', () => {
     );
   });
 
+  it('believes the engine over a stale Consul: stopped server containers are not alive, nor is their stopped leader', () => {
+    // Seconds after `docker stop simple_consul_2 simple_consul_3`: gossip still says alive, and simple_consul_1 still names simple_consul_2 leader.
+    const healthy = quorumFacts('healthy');
+    const leaderAddress = healthy.members.find((m) => m.name === 'simple_consul_2')?.address ?? '';
+    const facts = { ...healthy, leader: `${leaderAddress}:8300`, running: ['simple_consul_1'] };
+    expect(judgeQuorum(facts).summary).toBe(
+      'No leader: 1 of 3 servers alive, quorum needs 2. Not alive: simple_consul_2 (its container is not running), simple_consul_3 (its container is not running).',
+    );
+    expect(quorumSettling(facts)).toBe(false);
+    expect(judgeQuorum({ ...healthy, running: [...consulServers] }).status).toBe('pass');
+  });
+
   it('fails when a container named as a server runs as a client agent', () => {
     const facts = { ...quorumFacts('healthy'), expectedServers: ['simple_consul_1', 'server_1'] };
     expect(judgeQuorum(facts).summary).toContain('server_1 (a client agent, not a server)');

@@ -36,7 +36,7 @@ export async function tuiCommand(ctx: CommandContext, options: { open?: string; 
       () => undefined,
       (error: Error) => error.message,
     ),
-    import('../../tui/start-tui.js'),
+    import('../../tui/load-interface.js').then(({ loadInterface }) => loadInterface()),
     import('../../runtime/topology.js'),
     import('../../live/follow-checks.js'),
   ]);

@@ -1,0 +1,17 @@
+/**
+ * Loads the interface's modules. ink draws nothing but the last frame, on exit, when CI or
+ * CONTINUOUS_INTEGRATION is set (is-in-ci reads them once, as ink loads): a learner's terminal in a
+ * shell that exports CI=true would stay blank. The interface only ever runs in a terminal, so the two
+ * are hidden while ink loads, then put back as they were for everything the lab runs.
+ */
+const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+
+export async function loadInterface(): Promise<typeof import('./start-tui.js')> {
+  const saved = CI_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const name of CI_VARIABLES) delete process.env[name];
+  try {
+    return await import('./start-tui.js');
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
+}
