@@ -20,7 +20,8 @@ import {
   type LbBackend,
   type QuorumFacts,
 } from './consul-judges.js';
-import { fail, type ReadOnlyCheckModule, type Judgement } from './types.js';
+import { fail, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
 import { lbName, NETWORK, LABEL_ROLE, ROLE_CONSUL } from '../runtime/names.js';
 
 /** Asks the Consul servers' published HTTP APIs (127.0.0.1:8501…) in turn; the first good answer wins. */
@@ -72,8 +73,18 @@ export async function observeBackends(docker: DockerClient, lb: string): Promise
   return parseShowServersState(stdout);
 }
 
-export const consulQuorum: ReadOnlyCheckModule<'consul-quorum', QuorumFacts> = {
+/** The lesson line of a `consul-quorum` check. */
+export const consulQuorumSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('consul-quorum'),
+    ...checkBase(z),
+    /** The Consul servers `simple_consul_1..servers`. */
+    servers: z.number().int().min(1).max(9).default(5),
+  });
+
+export const consulQuorum: ReadOnlyCheckModule<typeof consulQuorumSpec, QuorumFacts> = {
   kind: 'consul-quorum',
+  spec: consulQuorumSpec,
   effect: 'read-only',
   observe: (spec, { docker, http }) => observeQuorum(docker, http, spec.servers),
   judge: (_spec, facts) => judgeQuorum(facts),
@@ -82,8 +93,17 @@ export const consulQuorum: ReadOnlyCheckModule<'consul-quorum', QuorumFacts> = {
   retryable: (facts) => aliveServers(facts).length >= quorumOf(facts.expectedServers.length),
 };
 
-export const consulCatalog: ReadOnlyCheckModule<'consul-catalog', CatalogFacts> = {
+/** The lesson line of a `consul-catalog` check. */
+export const consulCatalogSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('consul-catalog'),
+    ...checkBase(z),
+    servers: z.number().int().min(1).max(9).default(5),
+  });
+
+export const consulCatalog: ReadOnlyCheckModule<typeof consulCatalogSpec, CatalogFacts> = {
   kind: 'consul-catalog',
+  spec: consulCatalogSpec,
   effect: 'read-only',
   observe: (spec, { docker, http }) => observeCatalog(docker, http, spec.servers),
   judge: (_spec, facts) => judgeCatalog(facts),
@@ -98,8 +118,19 @@ export interface LbBackendsFacts {
   lbs: { lb: string; backends: LbBackend[] | string }[];
 }
 
-export const lbBackends: ReadOnlyCheckModule<'lb-backends', LbBackendsFacts> = {
+/** The lesson line of a `lb-backends` check. */
+export const lbBackendsSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('lb-backends'),
+    ...checkBase(z),
+    /** The load balancers `simple_haproxy_1..count`. */
+    count: z.number().int().min(1).max(9),
+    servers: z.number().int().min(1).max(9).default(5),
+  });
+
+export const lbBackends: ReadOnlyCheckModule<typeof lbBackendsSpec, LbBackendsFacts> = {
   kind: 'lb-backends',
+  spec: lbBackendsSpec,
   effect: 'read-only',
 
   async observe(spec, { docker, http }) {

@@ -6,7 +6,8 @@ import type { HttpClient } from '../runtime/http.js';
 import { startEngineLoad, type LoadResult } from '../runtime/load.js';
 import { observeBackends, observeCatalog, observeQuorum } from './consul-checks.js';
 import { judgeCatalog, judgeLbBackends, judgeQuorum } from './consul-judges.js';
-import { fail, pass, type DisruptiveCheckModule } from './types.js';
+import { fail, pass, type DisruptiveCheckModule, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
 import { agentName, LABEL_AGENT_OF, LABEL_MANAGED } from '../runtime/names.js';
 
 /** How many times the convergence deadline the removed containers get to rejoin once put back. */
@@ -68,8 +69,25 @@ async function untilAgreed(docker: DockerClient, http: HttpClient, consulServers
  * within the deadline, and no request fails. Then put the removed containers back and see them rejoin,
  * so the drill can run again.
  */
-export const consulDrill: DisruptiveCheckModule<'consul-drill', DrillFacts> = {
+/** The lesson line of a `consul-drill` check. */
+export const consulDrillSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('consul-drill'),
+    ...checkBase(z),
+    /** What the drill removes at once: servers (their agents go with them) and Consul servers. */
+    remove: z.array(z.string().min(1)).min(1).default(['server_1', 'server_4', 'simple_consul_3']),
+    /** The load balancer the load goes through. */
+    lb: z.string().default('simple_haproxy_1'),
+    servers: z.number().int().min(1).max(9).default(5),
+    /** Requests per second during the drill. */
+    rate: z.number().int().min(1).max(500).default(50),
+    /** Milliseconds to converge after the removals (and to rejoin after). */
+    deadline: z.number().int().min(1_000).max(120_000).default(15_000),
+  });
+
+export const consulDrill: DisruptiveCheckModule<typeof consulDrillSpec, DrillFacts> = {
   kind: 'consul-drill',
+  spec: consulDrillSpec,
   effect: 'disruptive',
 
   async drill(spec, { docker, http }) {

@@ -1,4 +1,5 @@
-import { fail, pass, type ReadOnlyCheckModule } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
 
 export interface ContainerLogFacts {
   exists: boolean;
@@ -6,8 +7,19 @@ export interface ContainerLogFacts {
   lines: string[];
 }
 
-export const containerLog: ReadOnlyCheckModule<'container-log', ContainerLogFacts> = {
+/** The lesson line of a `container-log` check. */
+export const containerLogSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('container-log'),
+    ...checkBase(z),
+    container: z.string().min(1),
+    /** A regular expression one log line must match. */
+    pattern: z.string().min(1),
+  });
+
+export const containerLog: ReadOnlyCheckModule<typeof containerLogSpec, ContainerLogFacts> = {
   kind: 'container-log',
+  spec: containerLogSpec,
   effect: 'read-only',
 
   async observe(spec, { docker }) {

@@ -1,5 +1,6 @@
 import type { ContainerFacts } from '../runtime/docker.js';
-import { fail, pass, type ReadOnlyCheckModule } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
 
 export interface ContainerRunningFacts {
   container?: ContainerFacts;
@@ -9,8 +10,19 @@ export interface ContainerRunningFacts {
 export const sameImage = (a: string, b: string): boolean => withTag(a) === withTag(b);
 const withTag = (reference: string): string => (/:[^/]+$/.test(reference) ? reference : `${reference}:latest`);
 
-export const containerRunning: ReadOnlyCheckModule<'container-running', ContainerRunningFacts> = {
+/** The lesson line of a `container-running` check. */
+export const containerRunningSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('container-running'),
+    ...checkBase(z),
+    container: z.string().min(1),
+    /** The image the container must run, as given to `docker run`. */
+    image: z.string().optional(),
+  });
+
+export const containerRunning: ReadOnlyCheckModule<typeof containerRunningSpec, ContainerRunningFacts> = {
   kind: 'container-running',
+  spec: containerRunningSpec,
   effect: 'read-only',
 
   async observe(spec, { docker }) {

@@ -1,6 +1,7 @@
 import type { PortBinding } from '../runtime/docker.js';
 import type { HttpOutcome } from '../runtime/http.js';
-import { fail, pass, warn, type ReadOnlyCheckModule } from './types.js';
+import { fail, pass, warn, type ReadOnlyCheckModule, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
 
 export interface HttpFacts {
   running: boolean;
@@ -11,8 +12,23 @@ export interface HttpFacts {
 
 const LOOPBACK = '127.0.0.1';
 
-export const httpEndpoint: ReadOnlyCheckModule<'http', HttpFacts> = {
+/** The lesson line of a `http` check. */
+export const httpEndpointSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('http'),
+    ...checkBase(z),
+    container: z.string().min(1),
+    /** The container port; the check reaches it through its 127.0.0.1 binding. */
+    port: z.number().int().min(1).max(65535),
+    path: z.string().startsWith('/'),
+    status: z.number().int().default(200),
+    /** Text the body must contain. */
+    contains: z.string().optional(),
+  });
+
+export const httpEndpoint: ReadOnlyCheckModule<typeof httpEndpointSpec, HttpFacts> = {
   kind: 'http',
+  spec: httpEndpointSpec,
   effect: 'read-only',
 
   async observe(spec, { docker, http }) {

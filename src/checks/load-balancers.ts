@@ -2,7 +2,8 @@ import { byIndex, HAPROXY_CONFIG_PATH } from '../deploy/plan.js';
 import type { ContainerFacts, DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
 import { judgeRoundRobin, parseHaproxyLog } from './haproxy-log.js';
-import { fail, pass, type ReadOnlyCheckModule, type Judgement } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
 import { lbName, NETWORK, LABEL_ROLE } from '../runtime/names.js';
 
 interface LbFacts {
@@ -73,8 +74,20 @@ export interface LbSpreadFacts {
 }
 
 /** Every LB answers, and K = perServer × servers requests through each reach every running server. */
-export const lbSpread: ReadOnlyCheckModule<'lb-spread', LbSpreadFacts> = {
+/** The lesson line of a `lb-spread` check. */
+export const lbSpreadSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('lb-spread'),
+    ...checkBase(z),
+    /** The load balancers `simple_haproxy_1..count`. */
+    count: z.number().int().min(1).max(9),
+    /** K = perServer × running servers requests through each LB. */
+    perServer: z.number().int().min(1).max(20).default(3),
+  });
+
+export const lbSpread: ReadOnlyCheckModule<typeof lbSpreadSpec, LbSpreadFacts> = {
   kind: 'lb-spread',
+  spec: lbSpreadSpec,
   effect: 'read-only',
 
   async observe(spec, { docker, http }) {
@@ -112,8 +125,18 @@ export interface LbRoundRobinFacts {
 }
 
 /** HAProxy's own log, read through the Docker API, shows the backends taking turns in config order. */
-export const lbRoundRobin: ReadOnlyCheckModule<'lb-roundrobin', LbRoundRobinFacts> = {
+/** The lesson line of a `lb-roundrobin` check. */
+export const lbRoundRobinSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('lb-roundrobin'),
+    ...checkBase(z),
+    count: z.number().int().min(1).max(9),
+    perServer: z.number().int().min(1).max(20).default(3),
+  });
+
+export const lbRoundRobin: ReadOnlyCheckModule<typeof lbRoundRobinSpec, LbRoundRobinFacts> = {
   kind: 'lb-roundrobin',
+  spec: lbRoundRobinSpec,
   effect: 'read-only',
 
   async observe(spec, { docker, http }) {

@@ -8,7 +8,8 @@ import { plural } from '../format.js';
 import { type CatalogInstance, parseHealthService, passingInstances } from './consul-judges.js';
 import { sendRequests, type Served } from './load-balancers.js';
 import { judgeMachineUp, machineRuns, observeMachines, runningOn, type MachineView } from './machine-view.js';
-import { fail, pass, type ReadOnlyCheckModule, type Judgement } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
 
 
 // --- machine-roles -----------------------------------------------------------------------------
@@ -36,8 +37,20 @@ export function judgeMachineRoles(wanted: { name: string; role: string }[], allo
   return pass(`One service kind per machine — ${found.join(', ')}.`);
 }
 
-export const machineRoles: ReadOnlyCheckModule<'machine-roles', MachineRolesFacts> = {
+/** The lesson line of a `machine-roles` check. */
+export const machineRolesSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('machine-roles'),
+    ...checkBase(z),
+    /** Each lab machine and the one kind of service (the containers' dev.dockerlab.role) it runs. */
+    machines: z.array(z.object({ name: z.string().min(1), role: z.string().min(1) })).min(1),
+    /** Roles any machine may run besides its own: the node's Consul agent is infrastructure. */
+    allow: z.array(z.string().min(1)).default(['consul-agent']),
+  });
+
+export const machineRoles: ReadOnlyCheckModule<typeof machineRolesSpec, MachineRolesFacts> = {
   kind: 'machine-roles',
+  spec: machineRolesSpec,
   effect: 'read-only',
   async observe(spec, { docker }) {
     return { views: await observeMachines(docker, spec.machines.map((m) => m.name)) };
@@ -80,8 +93,22 @@ export function judgeCrossHostLb(spec: { lb: string; web: string; port: number }
   return pass(`${facts.served.length} requests through the LB machine (127.0.0.1:${spec.port}) reached all ${plural(facts.servers.length, 'server')} on "${spec.web}": ${facts.servers.join(', ')}.`);
 }
 
-export const crossHostLb: ReadOnlyCheckModule<'cross-host-lb', CrossHostLbFacts> = {
+/** The lesson line of a `cross-host-lb` check. */
+export const crossHostLbSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('cross-host-lb'),
+    ...checkBase(z),
+    /** The LB machine, its port 80 published on 127.0.0.1:port. */
+    lb: z.string().default('lb'),
+    port: z.number().int().min(1).max(65535),
+    /** The machine whose running servers must all answer through the LB. */
+    web: z.string().default('web'),
+    perServer: z.number().int().min(1).max(20).default(3),
+  });
+
+export const crossHostLb: ReadOnlyCheckModule<typeof crossHostLbSpec, CrossHostLbFacts> = {
   kind: 'cross-host-lb',
+  spec: crossHostLbSpec,
   effect: 'read-only',
   async observe(spec, { docker, http }) {
     const [web, lb] = await observeMachines(docker, [spec.web, spec.lb]);
@@ -122,8 +149,20 @@ export function judgeCrossHostConsul(spec: { consul: string; web: string; port: 
   return pass(`Consul on "${spec.consul}" lists ${plural(facts.servers.length, 'passing instance')} at ${ip} (the web machine): ports ${facts.servers.map((s) => s.port).join(', ')}.`);
 }
 
-export const crossHostConsul: ReadOnlyCheckModule<'cross-host-consul', CrossHostConsulFacts> = {
+/** The lesson line of a `cross-host-consul` check. */
+export const crossHostConsulSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('cross-host-consul'),
+    ...checkBase(z),
+    /** The Consul machine, its HTTP API (8500) published on 127.0.0.1:port. */
+    consul: z.string().default('consul'),
+    port: z.number().int().min(1).max(65535),
+    web: z.string().default('web'),
+  });
+
+export const crossHostConsul: ReadOnlyCheckModule<typeof crossHostConsulSpec, CrossHostConsulFacts> = {
   kind: 'cross-host-consul',
+  spec: crossHostConsulSpec,
   effect: 'read-only',
   async observe(spec, { docker, http }) {
     const [web, consul] = await observeMachines(docker, [spec.web, spec.consul]);

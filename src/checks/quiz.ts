@@ -1,7 +1,9 @@
+import type { QuizQuestion } from '../lessons/schema.js';
 import { answersOf } from '../progress/record.js';
 import type { QuizRecord } from '../progress/store.js';
 import { judgeQuiz, listOf } from '../quiz/judge.js';
-import { fail, pass, type ReadOnlyCheckModule } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
 
 export interface QuizFacts {
   /** The learner's latest answers to the stage's questions, by question id. */
@@ -9,8 +11,19 @@ export interface QuizFacts {
 }
 
 /** Passes when every question of the stage's quiz has a recorded answer, and each is the right one. */
-export const quizCheck: ReadOnlyCheckModule<'quiz', QuizFacts> = {
+/** The lesson line of a `quiz` check. */
+export const quizSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('quiz'),
+    ...checkBase(z),
+    /** The stage whose quiz this checks, and its questions: filled from the stage itself; a lesson leaves them out. */
+    stage: z.string().default(''),
+    questions: z.array(z.custom<QuizQuestion>()).default([]),
+  });
+
+export const quizCheck: ReadOnlyCheckModule<typeof quizSpec, QuizFacts> = {
   kind: 'quiz',
+  spec: quizSpec,
   effect: 'read-only',
 
   async observe(spec, { progress }) {

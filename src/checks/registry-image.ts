@@ -1,4 +1,5 @@
-import { fail, pass, type ReadOnlyCheckModule } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
 import { LABEL_MANAGED } from '../runtime/names.js';
 
 export interface RegistryImageFacts {
@@ -18,8 +19,21 @@ const MANIFEST_TYPES = [
 /** The registry as reached from the host: `localhost:5000` → `http://127.0.0.1:5000`. */
 export const registryUrl = (registry: string): string => `http://${registry.replace(/^localhost(?=:|$)/, '127.0.0.1')}`;
 
-export const registryImage: ReadOnlyCheckModule<'registry-image', RegistryImageFacts> = {
+/** The lesson line of a `registry-image` check. */
+export const registryImageSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('registry-image'),
+    ...checkBase(z),
+    /** Repository name in the registry, e.g. `simple-server`. */
+    repository: z.string().min(1),
+    tag: z.string().default('latest'),
+    /** host:port of the registry as the learner pushes to it. */
+    registry: z.string().default('localhost:5000'),
+  });
+
+export const registryImage: ReadOnlyCheckModule<typeof registryImageSpec, RegistryImageFacts> = {
   kind: 'registry-image',
+  spec: registryImageSpec,
   effect: 'read-only',
 
   async observe(spec, { docker, http }) {

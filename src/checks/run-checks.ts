@@ -1,52 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isLabError } from '../errors.js';
-import type { CheckKind, CheckSpec } from '../lessons/schema.js';
+import { effectOf, moduleOf, type CheckSpec } from './registry.js';
 import type { Stage } from '../lessons/types.js';
-import { consulCatalog, consulQuorum, lbBackends } from './consul-checks.js';
-import { consulDrill } from './consul-drill.js';
-import { containerLog } from './container-log.js';
-import { containerRunning } from './container-running.js';
-import { httpEndpoint } from './http-endpoint.js';
-import { lbRoundRobin, lbSpread } from './load-balancers.js';
-import { crossHostConsul, crossHostLb, machineRoles } from './multi-host.js';
-import { quizCheck } from './quiz.js';
-import { registryImage } from './registry-image.js';
-import { serversCheck } from './servers.js';
-import { swarmNodes, swarmRequests, swarmReschedule, swarmService } from './swarm.js';
-import type { CheckEffect, CheckModule, CheckResult, Judgement, ObserveContext, StageReport } from './types.js';
-
-/** Every kind's module, by kind: a kind without its module (or with another kind's) does not compile. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const MODULES: { [K in CheckKind]: CheckModule<K, any> } = {
-  'registry-image': registryImage,
-  'container-running': containerRunning,
-  'container-log': containerLog,
-  http: httpEndpoint,
-  servers: serversCheck,
-  'lb-spread': lbSpread,
-  'lb-roundrobin': lbRoundRobin,
-  'consul-quorum': consulQuorum,
-  'consul-catalog': consulCatalog,
-  'lb-backends': lbBackends,
-  'consul-drill': consulDrill,
-  'machine-roles': machineRoles,
-  'cross-host-lb': crossHostLb,
-  'cross-host-consul': crossHostConsul,
-  'swarm-nodes': swarmNodes,
-  'swarm-service': swarmService,
-  'swarm-requests': swarmRequests,
-  'swarm-reschedule': swarmReschedule,
-  quiz: quizCheck,
-};
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const moduleOf = (kind: CheckKind): CheckModule<any, any> => MODULES[kind];
-
-/** Whether a kind only looks or acts on the lab (the drills). */
-export const effectOf = (kind: CheckKind): CheckEffect => moduleOf(kind).effect;
-
-/** The kinds, for tests and tools that list them. */
-export const checkKinds = (): CheckKind[] => Object.keys(MODULES) as CheckKind[];
+import type { CheckResult, Judgement, ObserveContext, StageReport } from './types.js';
 
 /**
  * Which checks a run may include: `all` when the learner asked for this stage's check (`lab check

@@ -1,6 +1,7 @@
 import { byIndex } from '../deploy/plan.js';
 import { probeFromInside, type ProbeAnswer } from './probe.js';
-import { fail, pass, type ReadOnlyCheckModule } from './types.js';
+import { fail, pass, type ReadOnlyCheckModule, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
 import { LABEL_DEPLOY, NETWORK, LABEL_ROLE } from '../runtime/names.js';
 
 export interface ServerFacts {
@@ -18,8 +19,19 @@ export interface ServersFacts {
 
 const list = (names: string[], most = 5): string => (names.length <= most ? names.join(', ') : `${names.slice(0, most).join(', ')} and ${names.length - most} more`);
 
-export const serversCheck: ReadOnlyCheckModule<'servers', ServersFacts> = {
+/** The lesson line of a `servers` check. */
+export const serversSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('servers'),
+    ...checkBase(z),
+    prefix: z.string().default('server'),
+    /** Exactly this many `<prefix>_1..N` servers of one deploy. */
+    count: z.number().int().min(1).max(200),
+  });
+
+export const serversCheck: ReadOnlyCheckModule<typeof serversSpec, ServersFacts> = {
   kind: 'servers',
+  spec: serversSpec,
   effect: 'read-only',
 
   async observe(spec, { docker }) {

@@ -12,7 +12,8 @@ import type { SwarmNode, SwarmService, SwarmTask, SwarmView } from '../runtime/s
 export type { SwarmNode, SwarmService, SwarmTask, SwarmView } from '../runtime/swarm-api.js';
 import { sendRequests, type Served } from './load-balancers.js';
 import { judgeMachineUp, machineEngine, machineRuns, observeMachines, type MachineView } from './machine-view.js';
-import { fail, pass, type DisruptiveCheckModule, type ReadOnlyCheckModule, type Judgement } from './types.js';
+import { fail, pass, type DisruptiveCheckModule, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
 import { machineContainer } from '../runtime/names.js';
 
 /** The manager machine and what its Swarm API says; the API client too, for the drill to reuse. */
@@ -73,8 +74,20 @@ export function judgeSwarmNodes(spec: { manager: string; nodes: number; managers
   return pass(`${plural(nodes.length, 'node')} ready and active: ${[...nodes].sort((a, b) => a.hostname.localeCompare(b.hostname)).map((n) => `${n.hostname}${n.leader ? ' (leader)' : n.role === 'manager' ? ' (manager)' : ''}`).join(', ')}${leader ? '' : ' — but no leader'}.`);
 }
 
-export const swarmNodes: ReadOnlyCheckModule<'swarm-nodes', SwarmNodesFacts> = {
+/** The lesson line of a `swarm-nodes` check. */
+export const swarmNodesSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('swarm-nodes'),
+    ...checkBase(z),
+    /** The lab machine whose engine is the Swarm manager the check asks. */
+    manager: z.string().default('manager'),
+    nodes: z.number().int().min(1).max(20).default(3),
+    managers: z.number().int().min(1).max(7).default(1),
+  });
+
+export const swarmNodes: ReadOnlyCheckModule<typeof swarmNodesSpec, SwarmNodesFacts> = {
   kind: 'swarm-nodes',
+  spec: swarmNodesSpec,
   effect: 'read-only',
   observe: async (spec, { docker }) => (await observeManager(docker, spec.manager)).facts,
   judge: judgeSwarmNodes,
@@ -102,8 +115,22 @@ export function judgeSwarmService(spec: { manager: string; service: string; repl
   return pass(`${running.length}/${service.replicas} replicas of ${spec.service} running on ${[...perNode.entries()].sort().map(([node, n]) => `${node} (${n})`).join(', ')}.`);
 }
 
-export const swarmService: ReadOnlyCheckModule<'swarm-service', SwarmNodesFacts> = {
+/** The lesson line of a `swarm-service` check. */
+export const swarmServiceSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('swarm-service'),
+    ...checkBase(z),
+    manager: z.string().default('manager'),
+    service: z.string().default('simple-service'),
+    /** At least this many replicas wanted, and as many running. */
+    replicas: z.number().int().min(1).max(100).default(6),
+    /** Running tasks spread over at least this many nodes. */
+    spread: z.number().int().min(1).max(20).default(2),
+  });
+
+export const swarmService: ReadOnlyCheckModule<typeof swarmServiceSpec, SwarmNodesFacts> = {
   kind: 'swarm-service',
+  spec: swarmServiceSpec,
   effect: 'read-only',
   observe: async (spec, { docker }) => (await observeManager(docker, spec.manager, spec.service)).facts,
   judge: judgeSwarmService,
@@ -128,8 +155,21 @@ export function judgeSwarmRequests(spec: { port: number; distinct: number }, fac
   return pass(`${facts.served.length} requests through 127.0.0.1:${spec.port} reached ${plural(replicas.length, 'replica')}: ${replicas.join(', ')}.`);
 }
 
-export const swarmRequests: ReadOnlyCheckModule<'swarm-requests', SwarmRequestsFacts> = {
+/** The lesson line of a `swarm-requests` check. */
+export const swarmRequestsSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('swarm-requests'),
+    ...checkBase(z),
+    /** The manager machine's load balancer, published on 127.0.0.1:port. */
+    port: z.number().int().min(1).max(65535),
+    requests: z.number().int().min(1).max(200).default(18),
+    /** Distinct replicas that must answer. */
+    distinct: z.number().int().min(1).max(100).default(3),
+  });
+
+export const swarmRequests: ReadOnlyCheckModule<typeof swarmRequestsSpec, SwarmRequestsFacts> = {
   kind: 'swarm-requests',
+  spec: swarmRequestsSpec,
   effect: 'read-only',
   observe: async (spec, { http }) => ({ served: await sendRequests(http, spec.port, spec.requests) }),
   judge: judgeSwarmRequests,
@@ -216,8 +256,20 @@ async function runDrill(docker: DockerClient, api: DockerClient, spec: { service
   return facts;
 }
 
-export const swarmReschedule: DisruptiveCheckModule<'swarm-reschedule', RescheduleFacts> = {
+/** The lesson line of a `swarm-reschedule` check. */
+export const swarmRescheduleSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('swarm-reschedule'),
+    ...checkBase(z),
+    manager: z.string().default('manager'),
+    service: z.string().default('simple-service'),
+    /** Milliseconds from losing a worker machine to the replicas running again on the others. */
+    deadline: z.number().int().min(1_000).max(300_000).default(30_000),
+  });
+
+export const swarmReschedule: DisruptiveCheckModule<typeof swarmRescheduleSpec, RescheduleFacts> = {
   kind: 'swarm-reschedule',
+  spec: swarmRescheduleSpec,
   effect: 'disruptive',
   async drill(spec, { docker }) {
     const { facts, api } = await observeManager(docker, spec.manager, spec.service);

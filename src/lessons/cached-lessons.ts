@@ -34,6 +34,8 @@ const LESSON_FILES = ['stage.yaml', 'lesson.md', 'notes.md', 'walkthrough.md'];
 const FOLDER = /^\d+-[a-z0-9-]+$/;
 /** The loader and what shapes its result: a change to any of them is a new cache key. */
 const LOADER_MODULES = ['load', 'schema', 'steps', 'walkthrough', 'graph', '../runtime/image-catalog'];
+/** Each check kind declares its lesson line in its own module there. */
+const CHECKS_FOLDER = '../checks/';
 
 /** Undefined when the folder cannot be read: the loader then says why. */
 function cacheKey(dir: string): string | undefined {
@@ -46,6 +48,8 @@ function cacheKey(dir: string): string | undefined {
     };
     hash.update(`${resolve(dir)}\0${process.cwd()}`);
     for (const module of LOADER_MODULES) add(`module:${module}`, fileURLToPath(new URL(`./${module}${extension()}`, import.meta.url)));
+    const checks = fileURLToPath(new URL(CHECKS_FOLDER, import.meta.url));
+    for (const name of readdirSync(checks).filter((file) => file.endsWith(extension())).sort()) add(`checks:${name}`, join(checks, name));
     add('track.yaml', join(dir, 'track.yaml'));
     const folders = readdirSync(dir).filter((name) => FOLDER.test(name) && statSync(join(dir, name)).isDirectory()).sort();
     for (const folder of folders) for (const name of LESSON_FILES) add(`${folder}/${name}`, join(dir, folder, name));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkSpecSchemas } from '../checks/registry.js';
 import { LAB_IMAGES, labImage } from '../runtime/image-catalog.js';
 
 /** Stage ids are stable slugs: progress is stored by id, never by position. */
@@ -10,21 +11,6 @@ const commandList = z.array(z.string().min(1, 'must not be empty')).default([]);
 export const trackSchema = z.object({
   blocks: z.record(z.string().regex(/^[a-z0-9-]+$/, 'block names are lowercase words joined by hyphens'), z.array(z.string().min(1, 'must not be empty')).min(1, 'a block needs at least one command')),
 });
-
-const checkBase = {
-  /** A short sentence shown beside the result: what this check proves. */
-  title: z.string().min(1),
-  /** Extra advice shown after the judge's own hint when the check fails. */
-  hint: z.string().optional(),
-  /** Hints that escalate: the first failure shows the first, each failure in a row the next (the last repeats). */
-  hints: z.array(z.string().min(1)).min(1).optional(),
-  /** Milliseconds one try may take before it counts as failed (default 30 000). */
-  timeout: z.number().int().min(100).max(600_000).optional(),
-  /** More tries after a failure, for things that converge (a leader elected, a backend joining); default 0. */
-  retries: z.number().int().min(0).max(50).optional(),
-  /** Milliseconds between tries (default 1 000). */
-  delay: z.number().int().min(0).max(60_000).optional(),
-};
 
 /** Choices are answered by letter (a, b, c…): at most six, so one screen shows them all. */
 export const QUIZ_MAX_CHOICES = 6;
@@ -64,162 +50,8 @@ export const quizSchema = z
     }
   });
 
-export const checkSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('registry-image'),
-    ...checkBase,
-    /** Repository name in the registry, e.g. `simple-server`. */
-    repository: z.string().min(1),
-    tag: z.string().default('latest'),
-    /** host:port of the registry as the learner pushes to it. */
-    registry: z.string().default('localhost:5000'),
-  }),
-  z.object({
-    kind: z.literal('container-running'),
-    ...checkBase,
-    container: z.string().min(1),
-    /** The image the container must run, as given to `docker run`. */
-    image: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('container-log'),
-    ...checkBase,
-    container: z.string().min(1),
-    /** A regular expression one log line must match. */
-    pattern: z.string().min(1),
-  }),
-  z.object({
-    kind: z.literal('http'),
-    ...checkBase,
-    container: z.string().min(1),
-    /** The container port; the check reaches it through its 127.0.0.1 binding. */
-    port: z.number().int().min(1).max(65535),
-    path: z.string().startsWith('/'),
-    status: z.number().int().default(200),
-    /** Text the body must contain. */
-    contains: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('servers'),
-    ...checkBase,
-    prefix: z.string().default('server'),
-    /** Exactly this many `<prefix>_1..N` servers of one deploy. */
-    count: z.number().int().min(1).max(200),
-  }),
-  z.object({
-    kind: z.literal('lb-spread'),
-    ...checkBase,
-    /** The load balancers `simple_haproxy_1..count`. */
-    count: z.number().int().min(1).max(9),
-    /** K = perServer × running servers requests through each LB. */
-    perServer: z.number().int().min(1).max(20).default(3),
-  }),
-  z.object({
-    kind: z.literal('lb-roundrobin'),
-    ...checkBase,
-    count: z.number().int().min(1).max(9),
-    perServer: z.number().int().min(1).max(20).default(3),
-  }),
-  z.object({
-    kind: z.literal('consul-quorum'),
-    ...checkBase,
-    /** The Consul servers `simple_consul_1..servers`. */
-    servers: z.number().int().min(1).max(9).default(5),
-  }),
-  z.object({
-    kind: z.literal('consul-catalog'),
-    ...checkBase,
-    servers: z.number().int().min(1).max(9).default(5),
-  }),
-  z.object({
-    kind: z.literal('lb-backends'),
-    ...checkBase,
-    /** The load balancers `simple_haproxy_1..count`. */
-    count: z.number().int().min(1).max(9),
-    servers: z.number().int().min(1).max(9).default(5),
-  }),
-  z.object({
-    kind: z.literal('consul-drill'),
-    ...checkBase,
-    /** What the drill removes at once: servers (their agents go with them) and Consul servers. */
-    remove: z.array(z.string().min(1)).min(1).default(['server_1', 'server_4', 'simple_consul_3']),
-    /** The load balancer the load goes through. */
-    lb: z.string().default('simple_haproxy_1'),
-    servers: z.number().int().min(1).max(9).default(5),
-    /** Requests per second during the drill. */
-    rate: z.number().int().min(1).max(500).default(50),
-    /** Milliseconds to converge after the removals (and to rejoin after). */
-    deadline: z.number().int().min(1_000).max(120_000).default(15_000),
-  }),
-  z.object({
-    kind: z.literal('machine-roles'),
-    ...checkBase,
-    /** Each lab machine and the one kind of service (the containers' dev.dockerlab.role) it runs. */
-    machines: z.array(z.object({ name: z.string().min(1), role: z.string().min(1) })).min(1),
-    /** Roles any machine may run besides its own: the node's Consul agent is infrastructure. */
-    allow: z.array(z.string().min(1)).default(['consul-agent']),
-  }),
-  z.object({
-    kind: z.literal('cross-host-lb'),
-    ...checkBase,
-    /** The LB machine, its port 80 published on 127.0.0.1:port. */
-    lb: z.string().default('lb'),
-    port: z.number().int().min(1).max(65535),
-    /** The machine whose running servers must all answer through the LB. */
-    web: z.string().default('web'),
-    perServer: z.number().int().min(1).max(20).default(3),
-  }),
-  z.object({
-    kind: z.literal('cross-host-consul'),
-    ...checkBase,
-    /** The Consul machine, its HTTP API (8500) published on 127.0.0.1:port. */
-    consul: z.string().default('consul'),
-    port: z.number().int().min(1).max(65535),
-    web: z.string().default('web'),
-  }),
-  z.object({
-    kind: z.literal('swarm-nodes'),
-    ...checkBase,
-    /** The lab machine whose engine is the Swarm manager the check asks. */
-    manager: z.string().default('manager'),
-    nodes: z.number().int().min(1).max(20).default(3),
-    managers: z.number().int().min(1).max(7).default(1),
-  }),
-  z.object({
-    kind: z.literal('swarm-service'),
-    ...checkBase,
-    manager: z.string().default('manager'),
-    service: z.string().default('simple-service'),
-    /** At least this many replicas wanted, and as many running. */
-    replicas: z.number().int().min(1).max(100).default(6),
-    /** Running tasks spread over at least this many nodes. */
-    spread: z.number().int().min(1).max(20).default(2),
-  }),
-  z.object({
-    kind: z.literal('swarm-requests'),
-    ...checkBase,
-    /** The manager machine's load balancer, published on 127.0.0.1:port. */
-    port: z.number().int().min(1).max(65535),
-    requests: z.number().int().min(1).max(200).default(18),
-    /** Distinct replicas that must answer. */
-    distinct: z.number().int().min(1).max(100).default(3),
-  }),
-  z.object({
-    kind: z.literal('swarm-reschedule'),
-    ...checkBase,
-    manager: z.string().default('manager'),
-    service: z.string().default('simple-service'),
-    /** Milliseconds from losing a worker machine to the replicas running again on the others. */
-    deadline: z.number().int().min(1_000).max(300_000).default(30_000),
-  }),
-  z.object({
-    kind: z.literal('quiz'),
-    ...checkBase,
-    /** The stage whose quiz this checks, and its questions: filled from the stage itself; a lesson leaves them out. */
-    stage: z.string().default(''),
-    questions: z.array(quizQuestionSchema).default([]),
-  }),
-]);
+/** A stage's checks: each kind's own spec (src/checks/registry.ts), told apart by `kind`. */
+export const checkSchema = z.discriminatedUnion('kind', checkSpecSchemas(z));
 
 export const stageSchema = z.object({
   id: stageIdSchema,
@@ -266,8 +98,7 @@ export const stageSchema = z.object({
     checks: stage.checks.map((check) => (check.kind === 'quiz' ? { ...check, stage: stage.id, questions: stage.quiz ?? [] } : check)),
   }));
 
-export type CheckSpec = z.infer<typeof checkSchema>;
-export type CheckKind = CheckSpec['kind'];
+export type { CheckKind, CheckSpec } from '../checks/registry.js';
 export type StageFile = z.infer<typeof stageSchema>;
 export type WalkthroughFrame = z.infer<typeof walkthroughFrameSchema>;
 /** Which live panel a stage shows. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkKinds, checksInScope, effectOf, runStageChecks } from '../../src/checks/run-checks.js';
-import type { ObserveContext } from '../../src/checks/types.js';
+import { checkKinds, effectOf } from '../../src/checks/registry.js';
+import { checksInScope, runStageChecks } from '../../src/checks/run-checks.js';
+import { checkBase } from '../../src/checks/spec-base.js';
+import { pass, type CheckModule, type ObserveContext, type Zod } from '../../src/checks/types.js';
 import { checkSchema, type CheckSpec } from '../../src/lessons/schema.js';
 import type { Stage } from '../../src/lessons/types.js';
 import { recordReport } from '../../src/progress/record.js';
@@ -38,6 +40,26 @@ describe('the check registry', () => {
     const schemaKinds = checkSchema.options.map((option) => option.shape.kind.value).sort();
     expect(checkKinds().sort()).toEqual(schemaKinds);
     for (const kind of checkKinds()) expect(['read-only', 'disruptive']).toContain(effectOf(kind));
+  });
+
+  it('takes each kind\'s lesson line from its module: a field of the module\'s spec is checked, with its default', () => {
+    expect(checkSchema.parse({ kind: 'consul-quorum', title: 'quorum' })).toEqual({ kind: 'consul-quorum', title: 'quorum', servers: 5 });
+    expect(checkSchema.safeParse({ kind: 'consul-quorum', title: 'quorum', servers: 10 }).success).toBe(false);
+    expect(checkSchema.safeParse({ kind: 'no-such-kind', title: 'x' }).success).toBe(false);
+  });
+
+  it('does not compile a kind without its effect or its judge, or whose kind is not its spec\'s', () => {
+    const spec = (z: Zod) => z.object({ kind: z.literal('box-check'), ...checkBase(z), box: z.string() });
+    const observe = async () => ({});
+    // @ts-expect-error: a module must say whether it acts on the lab
+    const noEffect: CheckModule<typeof spec, object> = { kind: 'box-check', spec, observe, judge: () => pass('ok') };
+    // @ts-expect-error: a module must judge what it observed
+    const noJudge: CheckModule<typeof spec, object> = { kind: 'box-check', spec, effect: 'read-only', observe };
+    // @ts-expect-error: a module's kind is its spec's literal
+    const otherKind: CheckModule<typeof spec, object> = { kind: 'other-check', spec, effect: 'read-only', observe, judge: () => pass('ok') };
+    const judged: CheckModule<typeof spec, object> = { kind: 'box-check', spec, effect: 'read-only', observe, judge: (line) => pass(line.box) };
+    expect([noEffect, noJudge, otherKind].every(Boolean)).toBe(true);
+    expect(judged.judge({ kind: 'box-check', title: 't', box: 'box runs' }, {}).summary).toBe('box runs');
   });
 
   it('marks the drills, and only them, as disruptive', () => {
