@@ -1,7 +1,5 @@
 import { byIndex } from '../deploy/plan.js';
 import { consulServerNames, consulUiPort, SERVICE_NAME } from '../runtime/consul-specs.js';
-import type { DockerClient } from '../runtime/docker.js';
-import type { HttpClient } from '../runtime/http.js';
 import {
   aliveServers,
   catalogSettling,
@@ -20,58 +18,11 @@ import {
   type LbBackend,
   type QuorumFacts,
 } from './consul-judges.js';
+import { observeBackends } from '../probes/haproxy.js';
+import { observeCatalog, observeQuorum } from '../probes/consul.js';
 import { fail, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
 import { checkBase } from './spec-base.js';
 import { lbName, NETWORK, LABEL_ROLE, ROLE_CONSUL } from '../runtime/names.js';
-
-/** Asks the Consul servers' published HTTP APIs (127.0.0.1:8501…) in turn; the first good answer wins. */
-async function askConsul(http: HttpClient, count: number, path: string): Promise<{ body?: unknown; errors: Record<string, string> }> {
-  const errors: Record<string, string> = {};
-  for (const [i, name] of consulServerNames(count).entries()) {
-    const answer = await http.request(`http://127.0.0.1:${consulUiPort(i + 1)}${path}`, { timeoutMs: 3_000 });
-    if (answer.ok && answer.status === 200) return { body: JSON.parse(answer.body) as unknown, errors };
-    errors[name] = answer.ok ? `${answer.status} ${answer.body.trim().slice(0, 80)}` : answer.error;
-  }
-  return { errors };
-}
-
-/** Consul's view of its quorum, and which server containers the engine runs (Consul's view lags a stop). */
-export async function observeQuorum(docker: DockerClient, http: HttpClient, count: number): Promise<QuorumFacts> {
-  const expectedServers = consulServerNames(count);
-  const leader = await askConsul(http, count, '/v1/status/leader');
-  const members = await askConsul(http, count, '/v1/agent/members');
-  const containers = await docker.listContainers([`${LABEL_ROLE}=${ROLE_CONSUL}`]);
-  return {
-    expectedServers,
-    leader: leader.body === undefined ? '' : parseLeader(leader.body),
-    members: members.body === undefined ? [] : parseMembers(members.body),
-    errors: { ...leader.errors, ...members.errors },
-    running: containers.filter((c) => c.running).map((c) => c.name).sort(byIndex),
-  };
-}
-
-/** The server containers that run on simple-network: what the catalog should hold. */
-async function runningServers(docker: DockerClient): Promise<string[]> {
-  const servers = await docker.listContainers([`${LABEL_ROLE}=server`]);
-  return servers.filter((c) => c.running && NETWORK in c.networks && /^[a-z][a-z0-9-]*_\d+$/.test(c.name)).map((c) => c.name).sort(byIndex);
-}
-
-export async function observeCatalog(docker: DockerClient, http: HttpClient, count: number): Promise<CatalogFacts> {
-  const running = await runningServers(docker);
-  const health = await askConsul(http, count, `/v1/health/service/${SERVICE_NAME}`);
-  if (health.body === undefined) return { running, passing: [], error: Object.values(health.errors)[0] ?? 'no Consul server answers' };
-  const entries = parseHealthService(health.body);
-  return { running, passing: passingInstances(entries), health: entries };
-}
-
-/** A load balancer's view of its backends, from HAProxy's runtime API inside its container. */
-export async function observeBackends(docker: DockerClient, lb: string): Promise<LbBackend[] | string> {
-  const container = await docker.inspectContainer(lb);
-  if (!container?.running) return container ? `${lb} is ${container.state}` : `${lb} does not exist`;
-  const { exitCode, stdout, stderr } = await docker.exec(lb, ['sh', '-c', 'echo "show servers state webservers" | socat stdio /var/run/haproxy.sock']);
-  if (exitCode !== 0) return `its runtime API did not answer (${stderr.trim() || exitCode})`;
-  return parseShowServersState(stdout);
-}
 
 /** The lesson line of a `consul-quorum` check. */
 export const consulQuorumSpec = (z: Zod) =>

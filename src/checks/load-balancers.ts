@@ -2,58 +2,12 @@ import { byIndex, HAPROXY_CONFIG_PATH } from '../deploy/plan.js';
 import type { ContainerFacts, DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
 import { judgeRoundRobin, parseHaproxyLog } from './haproxy-log.js';
+import { observeLbs, requestsSinceStart, settledLog, type LbFacts } from '../probes/haproxy.js';
+import { sendRequests, type Served } from '../probes/requests.js';
+import { runningServers } from '../probes/servers.js';
 import { fail, pass, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
 import { checkBase } from './spec-base.js';
 import { lbName, NETWORK, LABEL_ROLE } from '../runtime/names.js';
-
-interface LbFacts {
-  name: string;
-  running: boolean;
-  state: string;
-  port?: number;
-}
-
-/** One request through a load balancer: the server that answered, or why none did. */
-export type Served = { server: string } | { error: string };
-
-const lbFacts = (container: ContainerFacts): LbFacts => {
-  const port = container.ports.find((p) => p.containerPort === 80 && p.hostIp === '127.0.0.1')?.hostPort;
-  return { name: container.name, running: container.running, state: container.state, ...(port ? { port } : {}) };
-};
-
-async function observeLbs(docker: DockerClient): Promise<LbFacts[]> {
-  return (await docker.listContainers([`${LABEL_ROLE}=lb`])).map(lbFacts).sort((a, b) => byIndex(a.name, b.name));
-}
-
-async function runningServers(docker: DockerClient): Promise<string[]> {
-  const servers = await docker.listContainers([`${LABEL_ROLE}=server`]);
-  return servers.filter((c) => c.running && NETWORK in c.networks && /_\d+$/.test(c.name)).map((c) => c.name).sort(byIndex);
-}
-
-/** K requests, one after another, through 127.0.0.1:port: the order matters for round-robin. */
-export async function sendRequests(http: HttpClient, port: number, count: number): Promise<Served[]> {
-  const answers = await http.sequence(Array.from({ length: count }, () => `http://127.0.0.1:${port}/health`), { timeoutMs: 3_000 });
-  return answers.map((answer) => (!answer.ok ? { error: answer.error } : answer.status !== 200 ? { error: `status ${answer.status}` } : { server: answer.headers['x-served-by'] ?? '?' }));
-}
-
-function requestsSinceStart(lines: string[]): number {
-  const events = parseHaproxyLog(lines);
-  const lastStart = events.map((e) => e.type).lastIndexOf('start');
-  return events.slice(lastStart + 1).filter((e) => e.type === 'request').length;
-}
-
-/**
- * HAProxy writes a request's line after the answer has gone out, and Docker's log pipe adds a moment:
- * read again, within a deadline, until the log holds as many requests since the last start as were sent.
- */
-async function settledLog(docker: DockerClient, container: string, expected: number, withinMs = 2_000): Promise<string[]> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const lines = await docker.logs(container, 5_000);
-    if (requestsSinceStart(lines) >= expected || Date.now() > deadline) return lines;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The LBs the stage wants (`simple_haproxy_1..count`): missing or stopped ones fail with a hint. */
 function judgePresence(count: number, lbs: LbFacts[]): Judgement | undefined {

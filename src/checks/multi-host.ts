@@ -6,8 +6,9 @@
 
 import { plural } from '../format.js';
 import { type CatalogInstance, parseHealthService, passingInstances } from './consul-judges.js';
-import { sendRequests, type Served } from './load-balancers.js';
-import { judgeMachineUp, machineRuns, observeMachines, runningOn, type MachineView } from './machine-view.js';
+import { sendRequests, type Served } from '../probes/requests.js';
+import { judgeMachineUp } from './machine-up.js';
+import { machineRuns, observeMachines, runningOn, type MachineView } from '../probes/machines.js';
 import { fail, pass, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
 import { checkBase } from './spec-base.js';
 

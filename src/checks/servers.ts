@@ -1,5 +1,5 @@
 import { byIndex } from '../deploy/plan.js';
-import { probeFromInside, type ProbeAnswer } from './probe.js';
+import { probeFromInside, type ProbeAnswer } from '../probes/requests.js';
 import { fail, pass, type ReadOnlyCheckModule, type Zod } from './types.js';
 import { checkBase } from './spec-base.js';
 import { LABEL_DEPLOY, NETWORK, LABEL_ROLE } from '../runtime/names.js';

@@ -10,8 +10,9 @@ import type { DockerClient } from '../runtime/docker.js';
 import type { SwarmNode, SwarmService, SwarmTask, SwarmView } from '../runtime/swarm-api.js';
 
 export type { SwarmNode, SwarmService, SwarmTask, SwarmView } from '../runtime/swarm-api.js';
-import { sendRequests, type Served } from './load-balancers.js';
-import { judgeMachineUp, machineEngine, machineRuns, observeMachines, type MachineView } from './machine-view.js';
+import { sendRequests, type Served } from '../probes/requests.js';
+import { judgeMachineUp } from './machine-up.js';
+import { machineEngine, machineRuns, observeMachines, type MachineView } from '../probes/machines.js';
 import { fail, pass, type DisruptiveCheckModule, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
 import { checkBase } from './spec-base.js';
 import { machineContainer } from '../runtime/names.js';

@@ -1,4 +1,5 @@
-import { observeBackends, observeCatalog, observeQuorum } from '../checks/consul-checks.js';
+import { observeCatalog, observeQuorum } from '../probes/consul.js';
+import { observeBackends } from '../probes/haproxy.js';
 import { passingInstances, type ConsulMember, type HealthEntry, type LbBackend } from '../checks/consul-judges.js';
 import { parseHaproxyLog } from '../checks/haproxy-log.js';
 import { byIndex } from '../deploy/plan.js';

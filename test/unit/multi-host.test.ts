@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import type { MachineView } from '../../src/checks/machine-view.js';
+import type { MachineView } from '../../src/probes/machines.js';
 import { judgeCrossHostConsul, judgeCrossHostLb, judgeMachineRoles } from '../../src/checks/multi-host.js';
 import { machineStage } from '../../src/machines/spec.js';
 import { multiHostLbConfig, webHostServices } from '../../src/multihost/files.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import type Docker from 'dockerode';
-import type { MachineView } from '../../src/checks/machine-view.js';
+import type { MachineView } from '../../src/probes/machines.js';
 import { judgeReschedule, judgeSwarmNodes, judgeSwarmRequests, judgeSwarmService, pickVictim, type SwarmNode, type SwarmTask } from '../../src/checks/swarm.js';
 import { observeSwarm } from '../../src/runtime/swarm-api.js';
 import { renderSwarmConfig } from '../../src/runtime/haproxy-swarm-config.js';

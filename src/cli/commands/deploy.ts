@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyDeploy, type DeployProgress } from '../../deploy/apply.js';
-import { waitForQuorum, type QuorumView } from '../../deploy/consul-wait.js';
+import { aliveServers, type QuorumFacts } from '../../checks/consul-judges.js';
+import { waitForQuorum } from '../../deploy/consul-wait.js';
 import { parseDeployOptions, type RawDeployOptions } from '../../deploy/options.js';
 import { planAsCommands, planDeploy, type DeployPlan } from '../../deploy/plan.js';
 import type { ExitCode } from '../../errors.js';
@@ -66,8 +67,9 @@ function writeConfigs(plan: DeployPlan): string {
 
 function quorumPrinter(out: Output, count: number) {
   let last = '';
-  return (view: QuorumView | undefined, elapsedMs: number) => {
-    const line = `waiting for Consul: ${view ? `${view.alive.length}/${count} servers joined, ${view.leader ? 'leader elected' : 'no leader yet'}` : 'no server answers yet'}`;
+  return (view: QuorumFacts, elapsedMs: number) => {
+    const answered = view.members.length > 0;
+    const line = `waiting for Consul: ${answered ? `${aliveServers(view).length}/${count} servers joined, ${view.leader ? 'leader elected' : 'no leader yet'}` : 'no server answers yet'}`;
     if (out.interactive) process.stdout.write(`\r${line} (${seconds(elapsedMs)})   `);
     else if (line !== last) out.line(line);
     last = line;

@@ -1,9 +1,12 @@
+/**
+ * Lab machines as the checks see them: the machine's container on the lab's engine and, when it runs,
+ * the containers on its own engine (asked over TLS with the machine's client certificate).
+ */
 import { listMachines } from '../machines/manage.js';
 import { type Machine } from '../machines/spec.js';
 import { clientTls } from '../machines/tls.js';
 import { createTlsDockerClient, type DockerClient } from '../runtime/docker.js';
-import { fail, type Judgement } from './types.js';
-import { machineContainer, LABEL_ROLE } from '../runtime/names.js';
+import { LABEL_ROLE } from '../runtime/names.js';
 
 /** A container on a lab machine's own engine, as the multi-host checks need it. */
 export interface InnerContainer {
@@ -59,14 +62,6 @@ async function observeMachine(docker: DockerClient, machines: Machine[], name: s
   } catch (error) {
     return { ...base, containers: { error: (error as Error).message } };
   }
-}
-
-/** The machine exists, runs, and its engine answered: otherwise the failure that says what to do. */
-export function judgeMachineUp(view: MachineView | undefined, name: string): Judgement | undefined {
-  if (!view || !view.exists) return fail(`There is no lab machine "${name}".`, `Create it: \`lab machine create ${name}\`.`);
-  if (!view.running) return fail(`The machine "${name}" is ${view.state}.`, `Start it again: \`docker start ${machineContainer(name)}\`.`);
-  if (!Array.isArray(view.containers)) return fail(`The engine of "${name}" did not answer: ${view.containers.error}.`, `\`docker logs ${machineContainer(name)}\` shows the engine's log.`);
-  return undefined;
 }
 
 /** The machine exists and runs. A missing or stopped one does not come back by waiting: checks do not retry then. */
