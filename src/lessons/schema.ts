@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { checkSpecSchemas } from '../checks/registry.js';
+import { QUIZ_MAX_CHOICES } from './quiz-limits.js';
+
+export { QUIZ_MAX_CHOICES };
 import { LAB_IMAGES, labImage } from '../runtime/image-catalog.js';
 
 /** Stage ids are stable slugs: progress is stored by id, never by position. */
@@ -12,8 +15,6 @@ export const trackSchema = z.object({
   blocks: z.record(z.string().regex(/^[a-z0-9-]+$/, 'block names are lowercase words joined by hyphens'), z.array(z.string().min(1, 'must not be empty')).min(1, 'a block needs at least one command')),
 });
 
-/** Choices are answered by letter (a, b, c…): at most six, so one screen shows them all. */
-export const QUIZ_MAX_CHOICES = 6;
 
 /** One frame of a concept stage's walkthrough: a title and a short markdown body. */
 export const walkthroughFrameSchema = z.object({

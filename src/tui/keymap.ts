@@ -1,5 +1,6 @@
 import type { Key } from 'ink';
-import { QUIZ_MAX_CHOICES } from '../lessons/schema.js';
+// The limit alone, not the schema: the interface never loads zod for it.
+import { QUIZ_MAX_CHOICES } from '../lessons/quiz-limits.js';
 import type { LabEvent } from '../statechart/events.js';
 import type { Activity } from '../statechart/selectors.js';
 
