@@ -106,8 +106,10 @@ export const consulDrill: DisruptiveCheckModule<typeof consulDrillSpec, DrillFac
     const port = (await docker.inspectContainer(spec.lb))!.ports.find((p) => p.containerPort === 80)?.hostPort;
     if (!port) return { missing: [`${spec.lb} (no published port)`] };
     const everyConsul = consulServerNames(spec.servers);
-    const before = await disagreement(docker, http, everyConsul, spec.servers, spec.lb);
-    if (before) return { missing: [], notConverged: `before the drill: ${before}` };
+    // Agreement first, looked for until the deadline as during the drill: on a slow engine, just after
+    // a deploy, one look (an exec into the LB) can outlast its timeout though nothing disagrees.
+    const before = await untilAgreed(docker, http, everyConsul, spec.servers, spec.lb, spec.deadline);
+    if (before.ms === undefined) return { missing: [], notConverged: `before the drill: ${before.last ?? 'Consul and the load balancer did not agree'}` };
 
     const load = await startEngineLoad(docker, { port, rate: spec.rate, maxMs: spec.deadline * 3 + 10_000 });
     await sleep(1_000);
