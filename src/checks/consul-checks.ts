@@ -1,16 +1,10 @@
-import { byIndex } from '../deploy/plan.js';
-import { consulServerNames, consulUiPort, SERVICE_NAME } from '../runtime/consul-specs.js';
+import { SERVICE_NAME } from '../runtime/consul-specs.js';
 import {
   aliveServers,
   catalogSettling,
   judgeCatalog,
   judgeLbBackends,
   judgeQuorum,
-  parseHealthService,
-  parseLeader,
-  parseMembers,
-  parseShowServersState,
-  passingInstances,
   quorumOf,
   quorumSettling,
   type CatalogFacts,
@@ -21,8 +15,8 @@ import {
 import { observeBackends } from '../probes/haproxy.js';
 import { observeCatalog, observeQuorum } from '../probes/consul.js';
 import { fail, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
-import { checkBase } from './spec-base.js';
-import { lbName, NETWORK, LABEL_ROLE, ROLE_CONSUL } from '../runtime/names.js';
+import { checkBase, fields } from './spec-base.js';
+import { lbName } from '../runtime/names.js';
 
 /** The lesson line of a `consul-quorum` check. */
 export const consulQuorumSpec = (z: Zod) =>
@@ -30,7 +24,7 @@ export const consulQuorumSpec = (z: Zod) =>
     kind: z.literal('consul-quorum'),
     ...checkBase(z),
     /** The Consul servers `simple_consul_1..servers`. */
-    servers: z.number().int().min(1).max(9).default(5),
+    servers: fields.consulServers(z),
   });
 
 export const consulQuorum: ReadOnlyCheckModule<typeof consulQuorumSpec, QuorumFacts> = {
@@ -49,7 +43,7 @@ export const consulCatalogSpec = (z: Zod) =>
   z.object({
     kind: z.literal('consul-catalog'),
     ...checkBase(z),
-    servers: z.number().int().min(1).max(9).default(5),
+    servers: fields.consulServers(z),
   });
 
 export const consulCatalog: ReadOnlyCheckModule<typeof consulCatalogSpec, CatalogFacts> = {
@@ -75,8 +69,8 @@ export const lbBackendsSpec = (z: Zod) =>
     kind: z.literal('lb-backends'),
     ...checkBase(z),
     /** The load balancers `simple_haproxy_1..count`. */
-    count: z.number().int().min(1).max(9),
-    servers: z.number().int().min(1).max(9).default(5),
+    count: fields.lbCount(z),
+    servers: fields.consulServers(z),
   });
 
 export const lbBackends: ReadOnlyCheckModule<typeof lbBackendsSpec, LbBackendsFacts> = {

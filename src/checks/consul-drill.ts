@@ -8,7 +8,7 @@ import { observeCatalog, observeQuorum } from '../probes/consul.js';
 import { observeBackends } from '../probes/haproxy.js';
 import { judgeCatalog, judgeLbBackends, judgeQuorum } from './consul-judges.js';
 import { fail, pass, type DisruptiveCheckModule, type Zod } from './types.js';
-import { checkBase } from './spec-base.js';
+import { checkBase, fields } from './spec-base.js';
 import { agentName, LABEL_AGENT_OF, LABEL_MANAGED } from '../runtime/names.js';
 
 /** How many times the convergence deadline the removed containers get to rejoin once put back. */
@@ -64,12 +64,6 @@ async function untilAgreed(docker: DockerClient, http: HttpClient, consulServers
   return { ...(last ? { last } : {}) };
 }
 
-/**
- * The article's drill, proven: under a bounded loopback load through the LB, remove two servers (with
- * their agents) and one Consul server; pass only if quorum holds, the catalog and the LB converge
- * within the deadline, and no request fails. Then put the removed containers back and see them rejoin,
- * so the drill can run again.
- */
 /** The lesson line of a `consul-drill` check. */
 export const consulDrillSpec = (z: Zod) =>
   z.object({
@@ -79,13 +73,19 @@ export const consulDrillSpec = (z: Zod) =>
     remove: z.array(z.string().min(1)).min(1).default(['server_1', 'server_4', 'simple_consul_3']),
     /** The load balancer the load goes through. */
     lb: z.string().default('simple_haproxy_1'),
-    servers: z.number().int().min(1).max(9).default(5),
+    servers: fields.consulServers(z),
     /** Requests per second during the drill. */
     rate: z.number().int().min(1).max(500).default(50),
     /** Milliseconds to converge after the removals (and to rejoin after). */
     deadline: z.number().int().min(1_000).max(120_000).default(15_000),
   });
 
+/**
+ * The article's drill, proven: under a bounded loopback load through the LB, remove two servers (with
+ * their agents) and one Consul server; pass only if quorum holds, the catalog and the LB converge
+ * within the deadline, and no request fails. Then put the removed containers back and see them rejoin,
+ * so the drill can run again.
+ */
 export const consulDrill: DisruptiveCheckModule<typeof consulDrillSpec, DrillFacts> = {
   kind: 'consul-drill',
   spec: consulDrillSpec,

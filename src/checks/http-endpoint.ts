@@ -1,7 +1,7 @@
 import type { PortBinding } from '../runtime/docker.js';
 import type { HttpOutcome } from '../runtime/http.js';
 import { fail, pass, warn, type ReadOnlyCheckModule, type Zod } from './types.js';
-import { checkBase } from './spec-base.js';
+import { checkBase, fields } from './spec-base.js';
 
 export interface HttpFacts {
   running: boolean;
@@ -19,7 +19,7 @@ export const httpEndpointSpec = (z: Zod) =>
     ...checkBase(z),
     container: z.string().min(1),
     /** The container port; the check reaches it through its 127.0.0.1 binding. */
-    port: z.number().int().min(1).max(65535),
+    port: fields.port(z),
     path: z.string().startsWith('/'),
     status: z.number().int().default(200),
     /** Text the body must contain. */

@@ -1,13 +1,11 @@
-import { byIndex, HAPROXY_CONFIG_PATH } from '../deploy/plan.js';
-import type { ContainerFacts, DockerClient } from '../runtime/docker.js';
-import type { HttpClient } from '../runtime/http.js';
+import { HAPROXY_CONFIG_PATH } from '../deploy/plan.js';
 import { judgeRoundRobin, parseHaproxyLog } from './haproxy-log.js';
 import { observeLbs, requestsSinceStart, settledLog, type LbFacts } from '../probes/haproxy.js';
 import { sendRequests, type Served } from '../probes/requests.js';
 import { runningServers } from '../probes/servers.js';
 import { fail, pass, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
-import { checkBase } from './spec-base.js';
-import { lbName, NETWORK, LABEL_ROLE } from '../runtime/names.js';
+import { checkBase, fields } from './spec-base.js';
+import { lbName } from '../runtime/names.js';
 
 /** The LBs the stage wants (`simple_haproxy_1..count`): missing or stopped ones fail with a hint. */
 function judgePresence(count: number, lbs: LbFacts[]): Judgement | undefined {
@@ -27,18 +25,18 @@ export interface LbSpreadFacts {
   perServer: number;
 }
 
-/** Every LB answers, and K = perServer × servers requests through each reach every running server. */
 /** The lesson line of a `lb-spread` check. */
 export const lbSpreadSpec = (z: Zod) =>
   z.object({
     kind: z.literal('lb-spread'),
     ...checkBase(z),
     /** The load balancers `simple_haproxy_1..count`. */
-    count: z.number().int().min(1).max(9),
+    count: fields.lbCount(z),
     /** K = perServer × running servers requests through each LB. */
-    perServer: z.number().int().min(1).max(20).default(3),
+    perServer: fields.perServer(z),
   });
 
+/** Every LB answers, and K = perServer × servers requests through each reach every running server. */
 export const lbSpread: ReadOnlyCheckModule<typeof lbSpreadSpec, LbSpreadFacts> = {
   kind: 'lb-spread',
   spec: lbSpreadSpec,
@@ -78,16 +76,16 @@ export interface LbRoundRobinFacts {
   lbs: (LbFacts & { configServers: string[]; lines: string[]; sent: number })[];
 }
 
-/** HAProxy's own log, read through the Docker API, shows the backends taking turns in config order. */
 /** The lesson line of a `lb-roundrobin` check. */
 export const lbRoundRobinSpec = (z: Zod) =>
   z.object({
     kind: z.literal('lb-roundrobin'),
     ...checkBase(z),
-    count: z.number().int().min(1).max(9),
-    perServer: z.number().int().min(1).max(20).default(3),
+    count: fields.lbCount(z),
+    perServer: fields.perServer(z),
   });
 
+/** HAProxy's own log, read through the Docker API, shows the backends taking turns in config order. */
 export const lbRoundRobin: ReadOnlyCheckModule<typeof lbRoundRobinSpec, LbRoundRobinFacts> = {
   kind: 'lb-roundrobin',
   spec: lbRoundRobinSpec,

@@ -10,7 +10,7 @@ import { sendRequests, type Served } from '../probes/requests.js';
 import { judgeMachineUp } from './machine-up.js';
 import { machineRuns, observeMachines, runningOn, type MachineView } from '../probes/machines.js';
 import { fail, pass, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
-import { checkBase } from './spec-base.js';
+import { checkBase, fields } from './spec-base.js';
 
 
 // --- machine-roles -----------------------------------------------------------------------------
@@ -101,10 +101,10 @@ export const crossHostLbSpec = (z: Zod) =>
     ...checkBase(z),
     /** The LB machine, its port 80 published on 127.0.0.1:port. */
     lb: z.string().default('lb'),
-    port: z.number().int().min(1).max(65535),
+    port: fields.port(z),
     /** The machine whose running servers must all answer through the LB. */
     web: z.string().default('web'),
-    perServer: z.number().int().min(1).max(20).default(3),
+    perServer: fields.perServer(z),
   });
 
 export const crossHostLb: ReadOnlyCheckModule<typeof crossHostLbSpec, CrossHostLbFacts> = {
@@ -157,7 +157,7 @@ export const crossHostConsulSpec = (z: Zod) =>
     ...checkBase(z),
     /** The Consul machine, its HTTP API (8500) published on 127.0.0.1:port. */
     consul: z.string().default('consul'),
-    port: z.number().int().min(1).max(65535),
+    port: fields.port(z),
     web: z.string().default('web'),
   });
 

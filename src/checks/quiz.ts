@@ -10,7 +10,6 @@ export interface QuizFacts {
   answers: QuizRecord;
 }
 
-/** Passes when every question of the stage's quiz has a recorded answer, and each is the right one. */
 /** The lesson line of a `quiz` check. */
 export const quizSpec = (z: Zod) =>
   z.object({
@@ -21,6 +20,7 @@ export const quizSpec = (z: Zod) =>
     questions: z.array(z.custom<QuizQuestion>()).default([]),
   });
 
+/** Passes when every question of the stage's quiz has a recorded answer, and each is the right one. */
 export const quizCheck: ReadOnlyCheckModule<typeof quizSpec, QuizFacts> = {
   kind: 'quiz',
   spec: quizSpec,

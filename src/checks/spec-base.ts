@@ -16,5 +16,14 @@ export const checkBase = (z: Zod) => ({
   delay: z.number().int().min(0).max(60_000).optional(),
 });
 
-/** A TCP port, as lessons give them. */
-export const port = (z: Zod) => z.number().int().min(1).max(65535);
+/** Fields several kinds share, each with one range (and default) for all of them. */
+export const fields = {
+  /** A TCP port, as lessons give them. */
+  port: (z: Zod) => z.number().int().min(1).max(65535),
+  /** How many Consul servers (`simple_consul_1..N`) the stage runs. */
+  consulServers: (z: Zod) => z.number().int().min(1).max(9).default(5),
+  /** How many load balancers (`simple_haproxy_1..N`). */
+  lbCount: (z: Zod) => z.number().int().min(1).max(9),
+  /** Requests per running server through each load balancer. */
+  perServer: (z: Zod) => z.number().int().min(1).max(20).default(3),
+};

@@ -14,7 +14,7 @@ import { sendRequests, type Served } from '../probes/requests.js';
 import { judgeMachineUp } from './machine-up.js';
 import { machineEngine, machineRuns, observeMachines, type MachineView } from '../probes/machines.js';
 import { fail, pass, type DisruptiveCheckModule, type ReadOnlyCheckModule, type Judgement, type Zod } from './types.js';
-import { checkBase } from './spec-base.js';
+import { checkBase, fields } from './spec-base.js';
 import { machineContainer } from '../runtime/names.js';
 
 /** The manager machine and what its Swarm API says; the API client too, for the drill to reuse. */
@@ -162,7 +162,7 @@ export const swarmRequestsSpec = (z: Zod) =>
     kind: z.literal('swarm-requests'),
     ...checkBase(z),
     /** The manager machine's load balancer, published on 127.0.0.1:port. */
-    port: z.number().int().min(1).max(65535),
+    port: fields.port(z),
     requests: z.number().int().min(1).max(200).default(18),
     /** Distinct replicas that must answer. */
     distinct: z.number().int().min(1).max(100).default(3),

@@ -11,7 +11,7 @@
  *   Next to a load balancer it registers nothing and answers `consul watch` on 127.0.0.1:8500.
  */
 import { type ContainerSpec, toDockerArgs } from './container-spec.js';
-import { labLabels, type Role, consulServerName, CONSUL_IMAGE, NETWORK, agentName, ROLE_CONSUL_AGENT, ROLE_CONSUL, LABEL_AGENT_OF } from './names.js';
+import { labLabels, consulServerName, CONSUL_IMAGE, NETWORK, agentName, ROLE_CONSUL_AGENT, ROLE_CONSUL, LABEL_AGENT_OF } from './names.js';
 
 export const CONSUL_STAGE = 'service-discovery';
 export const DATACENTER = 'exampledc1';
