@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
 import { createActivityFeed, type ActivityFeed } from '../actors/activity.js';
-import { createStageOps, type StageOps } from '../actors/stage-ops.js';
 import { loadLessonsCached } from '../lessons/cached-lessons.js';
 import type { Lessons } from '../lessons/types.js';
+import { createStageLifecycle, type StageLifecycle } from '../lifecycle/stage-lifecycle.js';
+import { createProgressRecorder, type ProgressRecorder } from '../progress/recorder.js';
 import { createProgressStore, type ProgressStore } from '../progress/store.js';
 import { createDockerClient, type DockerClient } from '../runtime/docker.js';
 import { createEngineHttp, type HttpClient } from '../runtime/http.js';
@@ -24,8 +25,11 @@ export interface CommandContext {
   shell(): Shell;
   http(): HttpClient;
   store(): ProgressStore;
+  /** The one way a command writes progress. */
+  recorder(): ProgressRecorder;
   feed: ActivityFeed;
-  ops(): StageOps;
+  /** The stage lifecycle, recording as it goes; `{ records: false }` for `lab test`, which is nobody's progress. */
+  lifecycle(options?: { records?: boolean }): StageLifecycle;
   /** Aborted on Ctrl-C so running commands stop cleanly. */
   signal: AbortSignal;
   /**
@@ -50,12 +54,26 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
   const shell = once(() => createShell());
   const http = once(() => createEngineHttp(docker()));
   const store = once(() => createProgressStore());
+  const recorder = once(() => createProgressRecorder(store()));
   let loaded: { lessons: Lessons } | { error: unknown } | undefined;
   const lessons = (): Lessons => {
     if (!loaded) throw new Error('The lessons were read before the context was prepared.');
     if ('error' in loaded) throw loaded.error;
     return loaded.lessons;
   };
+  const lifecycle = (records: boolean) =>
+    createStageLifecycle({
+      shell: shell(),
+      docker: docker(),
+      observe: { docker: docker(), http: http(), progress: () => store().load().progress },
+      feed,
+      cwd: packageRoot,
+      lessonsDir: lessonsDir(options),
+      ensureImages: firstUseImages({ shell: shell(), docker, root: packageRoot, ...(process.env.LAB_IMAGE_BUNDLE ? { bundle: process.env.LAB_IMAGE_BUNDLE } : {}) }),
+      ...(records ? { recorder: recorder() } : {}),
+    });
+  const recording = once(() => lifecycle(true));
+  const unrecorded = once(() => lifecycle(false));
   return {
     out: createOutput(),
     root: packageRoot,
@@ -71,17 +89,8 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
     http,
     store,
     feed,
-    ops: once(() =>
-      createStageOps({
-        shell: shell(),
-        docker: docker(),
-        observe: { docker: docker(), http: http(), progress: () => store().load().progress },
-        feed,
-        cwd: packageRoot,
-        lessonsDir: lessonsDir(options),
-        ensureImages: firstUseImages({ shell: shell(), docker, root: packageRoot, ...(process.env.LAB_IMAGE_BUNDLE ? { bundle: process.env.LAB_IMAGE_BUNDLE } : {}) }),
-      }),
-    ),
+    recorder,
+    lifecycle: ({ records = true } = {}) => (records ? recording() : unrecorded()),
     signal,
   };
 }

@@ -1,7 +1,7 @@
 import type { StageReport } from '../checks/types.js';
 import type { Progress, QuizRecord, StageProgress } from './store.js';
 
-/** Pure updates of progress; the machine's actions and the CLI commands share them. */
+/** Pure updates of progress; the recorder (src/progress/recorder.ts) writes them, each under the file's lock. */
 export function recordStarted(progress: Progress, stageId: string, at: string): Progress {
   const previous = progress.stages[stageId];
   if (previous) return { ...progress, current: stageId };
@@ -63,16 +63,6 @@ export function forgetAnswers(progress: Progress, stageId: string): Progress {
   if (!entry?.quiz) return progress;
   const { quiz: _forgotten, ...rest } = entry;
   return { ...progress, stages: { ...progress.stages, [stageId]: rest } };
-}
-
-/**
- * Takes a stage's answers as saved by someone else (a solution's `lab quiz --answer` runs in its own
- * process): the interface holds progress in memory, and would otherwise save over them.
- */
-export function adoptAnswers(progress: Progress, stageId: string, quiz: QuizRecord, at: string): Progress {
-  if (Object.keys(quiz).length === 0) return forgetAnswers(progress, stageId);
-  if (JSON.stringify(progress.stages[stageId]?.quiz) === JSON.stringify(quiz)) return progress;
-  return { ...progress, stages: { ...progress.stages, [stageId]: { ...stageEntry(progress, stageId, at), quiz } } };
 }
 
 /** A stage's recorded quiz answers (none before the first). */

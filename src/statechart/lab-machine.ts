@@ -1,7 +1,6 @@
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, fromCallback, fromPromise, sendTo, setup } from 'xstate';
 import type { StageReport } from '../checks/types.js';
-import type { Progress, QuizRecord } from '../progress/store.js';
-import { adoptAnswers, failuresOf, forgetStages, recordAnswer, recordReport, recordStarted } from '../progress/record.js';
+import type { Progress } from '../progress/store.js';
 import type { LabEvent } from './events.js';
 
 /** The part of a stage the machine needs: the graph, not the prose. */
@@ -27,10 +26,18 @@ export interface LabContext {
   lastReport?: StageReport;
   /** The last effect that failed, as a message for the learner. */
   problem?: string;
+  /** Why progress could not be saved or read, until it can again. */
+  progressProblem?: string;
 }
 
-/** What solving tells the machine: for a stage with a quiz, the answers its solution saved (`lab quiz --answer` runs in a process of its own). */
-export type SolveOutput = { answers: QuizRecord } | void;
+/**
+ * What the machine asks its `progress` actor to record. The rest is recorded by the stage's lifecycle
+ * as it runs (opening, checks, reset); the machine's progress is only ever progress as saved.
+ */
+export type RecordRequest = { type: 'record.answer'; stageId: string; questionId: string; choice: number } | { type: 'record.livePass'; report: StageReport };
+
+/** What the `progress` actor sends back. */
+export type ProgressLinkEvent = Extract<LabEvent, { type: 'progress.saved' | 'progress.failed' }>;
 
 export interface LabInput {
   stages: StageNode[];
@@ -46,16 +53,15 @@ export const isUnlocked = (context: Pick<LabContext, 'stages' | 'progress'>, sta
   return stage !== undefined && stage.requires.every((id) => context.progress.stages[id]?.status === 'passed');
 };
 
-const now = (): string => new Date().toISOString();
-
 export const labMachine = setup({
   types: {} as { context: LabContext; events: LabEvent; input: LabInput },
   actors: {
     prepareStage: placeholder<{ stageId: string }, void>(),
     runStep: placeholder<{ stageId: string; index: number }, { exitCode: number; durationMs: number; cancelled: boolean }>(),
-    runChecks: placeholder<{ stageId: string; previousFailures: Record<string, number> }, StageReport>(),
-    solveStage: placeholder<{ stageId: string }, SolveOutput>(),
+    runChecks: placeholder<{ stageId: string }, StageReport>(),
+    solveStage: placeholder<{ stageId: string }, void>(),
     resetStage: placeholder<{ stageId: string }, void>(),
+    progress: fromCallback<RecordRequest, void, ProgressLinkEvent>(() => undefined),
   },
   guards: {
     canOpen: ({ context, event }) => event.type === 'user.open' && isUnlocked(context, event.stageId),
@@ -66,13 +72,11 @@ export const labMachine = setup({
     opensAtStart: ({ context }) => context.current !== undefined,
   },
   actions: {
-    openStage: assign(({ context, event }) => {
-      const stageId = event.type === 'user.open' ? event.stageId : context.current!;
-      return { current: stageId, progress: recordStarted(context.progress, stageId, now()), lastReport: undefined, lastStep: undefined, problem: undefined };
-    }),
+    openStage: assign(({ context, event }) => ({ current: event.type === 'user.open' ? event.stageId : context.current!, lastReport: undefined, lastStep: undefined, problem: undefined })),
     closeStage: assign({ current: undefined, problem: undefined }),
-    recordAnswer: assign({
-      progress: ({ context, event }) => (event.type === 'user.answer' ? recordAnswer(context.progress, context.current!, event.questionId, event.choice, now()) : context.progress),
+    recordAnswer: sendTo('progress', ({ context, event }): RecordRequest => {
+      const { questionId, choice } = event as Extract<LabEvent, { type: 'user.answer' }>;
+      return { type: 'record.answer', stageId: context.current!, questionId, choice };
     }),
     clearProblem: assign({ problem: undefined }),
   },
@@ -80,8 +84,12 @@ export const labMachine = setup({
   id: 'lab',
   context: ({ input }) => ({ stages: input.stages, progress: input.progress, ...(input.open ? { current: input.open } : {}) }),
   initial: 'starting',
-  // Whatever the machine is doing, progress saved elsewhere is the learner's too.
-  on: { 'progress.saved': { actions: assign({ progress: ({ event }) => event.progress }) } },
+  // Progress as saved, by this process's lifecycle or by another `lab` process, whatever the machine is doing.
+  invoke: { id: 'progress', src: 'progress' },
+  on: {
+    'progress.saved': { actions: assign({ progress: ({ event }) => event.progress, progressProblem: undefined }) },
+    'progress.failed': { actions: assign({ progressProblem: ({ event }) => event.message }) },
+  },
   states: {
     // Opening straight into a stage (`lab goto`) or onto the stage list.
     starting: {
@@ -113,7 +121,7 @@ export const labMachine = setup({
             // Recorded once: live rounds go on after the pass, and a pass already saved needs no other.
             'live.passed': {
               guard: ({ context, event }) => event.report.stageId === context.current && context.progress.stages[context.current]?.status !== 'passed',
-              actions: assign({ lastReport: ({ event }) => event.report, progress: ({ context, event }) => recordReport(context.progress, event.report) }),
+              actions: [assign({ lastReport: ({ event }) => event.report }), sendTo('progress', ({ event }): RecordRequest => ({ type: 'record.livePass', report: (event as Extract<LabEvent, { type: 'live.passed' }>).report }))],
             },
           },
         },
@@ -129,8 +137,8 @@ export const labMachine = setup({
         checking: {
           invoke: {
             src: 'runChecks',
-            input: ({ context }) => ({ stageId: context.current!, previousFailures: failuresOf(context.progress, context.current!) }),
-            onDone: { target: 'reading', actions: assign({ lastReport: ({ event }) => event.output, progress: ({ context, event }) => recordReport(context.progress, event.output) }) },
+            input: ({ context }) => ({ stageId: context.current! }),
+            onDone: { target: 'reading', actions: assign({ lastReport: ({ event }) => event.output }) },
             onError: { target: 'reading', actions: assign({ problem: ({ event }) => `The checks could not run: ${messageOf(event.error)}` }) },
           },
         },
@@ -138,10 +146,7 @@ export const labMachine = setup({
           invoke: {
             src: 'solveStage',
             input: ({ context }) => ({ stageId: context.current! }),
-            onDone: {
-              target: 'checking',
-              actions: assign({ progress: ({ context, event }) => (event.output ? adoptAnswers(context.progress, context.current!, event.output.answers, now()) : context.progress) }),
-            },
+            onDone: 'checking',
             onError: { target: 'reading', actions: assign({ problem: ({ event }) => `Solving the stage failed: ${messageOf(event.error)}` }) },
           },
           on: { 'user.stop': 'reading' },
@@ -150,7 +155,7 @@ export const labMachine = setup({
           invoke: {
             src: 'resetStage',
             input: ({ context }) => ({ stageId: context.current! }),
-            onDone: { target: 'preparing', actions: assign({ progress: ({ context }) => recordStarted(forgetStages(context.progress, [context.current!]), context.current!, now()), lastReport: undefined, lastStep: undefined }) },
+            onDone: { target: 'preparing', actions: assign({ lastReport: undefined, lastStep: undefined }) },
             onError: { target: 'reading', actions: assign({ problem: ({ event }) => `Resetting the stage failed: ${messageOf(event.error)}` }) },
           },
         },

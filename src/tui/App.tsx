@@ -8,8 +8,6 @@ import type { Lessons, Stage } from '../lessons/types.js';
 import type { LabEvent } from '../statechart/events.js';
 import type { labMachine } from '../statechart/lab-machine.js';
 import { activityOf } from '../statechart/selectors.js';
-import type { ProgressStore } from '../progress/store.js';
-import { syncProgress } from '../progress/sync.js';
 import type { Topology } from '../runtime/topology.js';
 import { watchesTopology } from './components/TopologyPanel.js';
 import { actionFor, eachKey } from './keymap.js';
@@ -24,7 +22,6 @@ export interface AppProps {
   /** Created, not yet started: the app subscribes first so no feed event is missed. */
   actor: Actor<typeof labMachine>;
   feed: ActivityFeed;
-  store: ProgressStore;
   warning?: string;
   color: boolean;
   presenter?: boolean;
@@ -56,7 +53,7 @@ interface LogState {
 }
 
 /** The one place that talks to the lab: it follows the actor and the feed, and sends what keys ask for. */
-export function App({ lessons, actor, feed, store, warning, color, presenter = false, onQuit, now = Date.now, topology: followTopology, live: followLive }: AppProps) {
+export function App({ lessons, actor, feed, warning, color, presenter = false, onQuit, now = Date.now, topology: followTopology, live: followLive }: AppProps) {
   const app = useApp();
   const exit = useCallback(() => {
     onQuit?.();
@@ -94,29 +91,12 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
     };
   }, [feed, now]);
 
-  // The machine's progress and the file are kept as one (src/progress/sync.ts): its changes are
-  // written per stage, and what another `lab` process writes is taken in.
+  // Progress reaches the machine through its own `progress` actor (src/actors/create-actors.ts).
   useEffect(() => {
     const subscription = actor.subscribe({ error: (error) => setNotice(`The lab stopped: ${error instanceof Error ? error.message : String(error)}`) });
-    const sync = syncProgress(
-      store,
-      {
-        current: () => actor.getSnapshot().context.progress,
-        subscribe: (onProgress) => {
-          const followed = actor.subscribe({ next: (next) => onProgress(next.context.progress) });
-          return () => followed.unsubscribe();
-        },
-        adopt: (progress) => actor.send({ type: 'progress.saved', progress }),
-      },
-      { onError: (error) => setNotice(`Your progress could not be saved to ${store.path}: ${error instanceof Error ? error.message : String(error)}`) },
-    );
     actor.start();
-    sync.flush();
-    return () => {
-      sync.stop();
-      subscription.unsubscribe();
-    };
-  }, [actor, store]);
+    return () => subscription.unsubscribe();
+  }, [actor]);
 
   const activity = activityOf(snapshot);
   const { context } = snapshot;
@@ -177,7 +157,7 @@ export function App({ lessons, actor, feed, store, warning, color, presenter = f
     }
   }));
 
-  const message = [notice, interruptHint].filter(Boolean).join(' ') || undefined;
+  const message = [notice, context.progressProblem, interruptHint].filter(Boolean).join(' ') || undefined;
   if (!stage) {
     return (
       <StageList

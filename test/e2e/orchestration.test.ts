@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { docker, failedLines, freshStateDir, type LabRun, ownsTheLab, runLab, runStepsOf } from '../helpers/run-lab.js';
+import { docker, failedLines, freshStateDir, ownsTheLab, runLab, runStepsOf } from '../helpers/run-lab.js';
 
 /** The docker CLI against the manager machine's engine. */
 const onManager = (...args: string[]): string => docker('exec', 'lab-machine-manager', 'docker', ...args);

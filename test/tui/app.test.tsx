@@ -1,17 +1,19 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { cleanup, render } from 'ink-testing-library';
-import { createActor, fromPromise } from 'xstate';
+import { createActor } from 'xstate';
 import { createActivityFeed, type ActivityFeed } from '../../src/actors/activity.js';
-import type { CheckResult, StageReport } from '../../src/checks/types.js';
+import type { CheckResult } from '../../src/checks/types.js';
 import type { Lessons, Stage } from '../../src/lessons/types.js';
 import { followStageChecks, type LiveRound } from '../../src/live/follow-checks.js';
 import { fakeEngine } from '../helpers/fake-engine.js';
-import { labMachine, type SolveOutput } from '../../src/statechart/lab-machine.js';
+import { labMachine } from '../../src/statechart/lab-machine.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordReport } from '../../src/progress/record.js';
-import { createProgressStore, emptyProgress, type Progress, type ProgressStore } from '../../src/progress/store.js';
+import { createProgressRecorder, type ProgressRecorder } from '../../src/progress/recorder.js';
+import { createProgressStore, emptyProgress } from '../../src/progress/store.js';
+import { fakeLabActors, memoryRecorder } from '../helpers/progress.js';
 import { App } from '../../src/tui/App.js';
 import { keys, press, trackFixture, waitFor, waitForFrame } from './helpers.js';
 
@@ -31,45 +33,39 @@ const results: CheckResult[] = [
 
 type StepOutcome = { exitCode: number; durationMs: number; cancelled: boolean };
 
-/** Actors that behave like the real ones towards the feed, without Docker. */
-function fakeActors(feed: ActivityFeed, runStep: (signal: AbortSignal) => Promise<StepOutcome>) {
-  const command = async (text: string, output: string, outcome: StepOutcome) => {
+/** The real actors over a lifecycle that records as the real one does and talks to the feed, without Docker. */
+function fakeActors(feed: ActivityFeed, recorder: ProgressRecorder, runStep: (signal: AbortSignal) => Promise<StepOutcome>) {
+  const command = (text: string, output: string, outcome: StepOutcome) => {
     feed.emit({ type: 'command.started', command: text });
     feed.emit({ type: 'command.output', text: output });
     feed.emit({ type: 'command.exited', command: text, ...outcome });
-    return outcome;
   };
-  return {
-    prepareStage: fromPromise<void, { stageId: string }>(async () => {
-      await command('docker network create simple-network', '3f2a9c0d\n', { exitCode: 0, durationMs: 40, cancelled: false });
-    }),
-    runStep: fromPromise<StepOutcome, { stageId: string; index: number }>(async ({ input, signal }) => {
-      const step = lessons.stages.find((s) => s.id === input.stageId)!.steps[input.index]!;
+  return fakeLabActors(lessons, recorder, {
+    open: async () => command('docker network create simple-network', '3f2a9c0d\n', { exitCode: 0, durationMs: 40, cancelled: false }),
+    runStep: async ({ stageId, index }, signal) => {
+      const step = lessons.stages.find((s) => s.id === stageId)!.steps[index]!;
       feed.emit({ type: 'command.started', command: step.command });
       feed.emit({ type: 'command.output', text: 'Step 1/4 : FROM dockerlab/base\nSuccessfully built 5d1e\n' });
       const outcome = await runStep(signal);
       feed.emit({ type: 'command.exited', command: step.command, ...outcome });
       return outcome;
-    }),
-    runChecks: fromPromise<StageReport, { stageId: string; previousFailures: Record<string, number> }>(async ({ input }) => {
+    },
+    check: async (stageId) => {
       results.forEach((result, index) => feed.emit({ type: 'check.finished', index, result }));
-      return { stageId: input.stageId, passed: false, results, finishedAt: '2026-01-02T00:00:00Z' };
-    }),
-    solveStage: fromPromise<SolveOutput, { stageId: string }>(async () => undefined),
-    resetStage: fromPromise<void, { stageId: string }>(async () => undefined),
-  };
+      return { stageId, passed: false, results, finishedAt: '2026-01-02T00:00:00Z' };
+    },
+  });
 }
 
 function startApp(runStep: (signal: AbortSignal) => Promise<StepOutcome> = async () => ({ exitCode: 0, durationMs: 1200, cancelled: false })) {
   const feed = createActivityFeed();
-  const machine = labMachine.provide({ actors: fakeActors(feed, runStep) });
+  const { recorder, store } = memoryRecorder();
+  const machine = labMachine.provide({ actors: fakeActors(feed, recorder, runStep) });
   const stages = lessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
   const actor = createActor(machine, { input: { stages, progress: emptyProgress() } });
-  const saved: Progress[] = [];
-  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), update: (change) => { const next = change(saved.at(-1) ?? emptyProgress()); saved.push(next); return next; } };
   const onQuit = jest.fn<() => void>();
-  const view = render(<App lessons={lessons} actor={actor} feed={feed} store={store} color={false} onQuit={onQuit} />);
-  return { ...view, actor, saved, onQuit };
+  const view = render(<App lessons={lessons} actor={actor} feed={feed} color={false} onQuit={onQuit} />);
+  return { ...view, actor, saved: store.saved, onQuit };
 }
 
 afterEach(cleanup);
@@ -103,10 +99,10 @@ describe('the app', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-tui-state-'));
     const store = createProgressStore(dir);
     const feed = createActivityFeed();
-    const machine = labMachine.provide({ actors: fakeActors(feed, async () => ({ exitCode: 0, durationMs: 1, cancelled: false })) });
+    const machine = labMachine.provide({ actors: fakeActors(feed, createProgressRecorder(store), async () => ({ exitCode: 0, durationMs: 1, cancelled: false })) });
     const stages = lessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
     const actor = createActor(machine, { input: { stages, progress: store.load().progress } });
-    const { lastFrame } = render(<App lessons={lessons} actor={actor} feed={feed} store={store} color={false} />);
+    const { lastFrame } = render(<App lessons={lessons} actor={actor} feed={feed} color={false} />);
     await waitForFrame(lastFrame, '0/3 passed');
     // Another process: its own store on the same folder, as \`lab check single-host\` would write it.
     const started = Date.now();
@@ -121,12 +117,12 @@ describe('the app', () => {
     const single = { ...lessons.stages[0]!, checks: lessons.stages[0]!.checks.slice(0, 1) };
     const liveLessons: Lessons = { dir: 'lessons', stages: [single, ...lessons.stages.slice(1)] };
     const feed = createActivityFeed();
-    const machine = labMachine.provide({ actors: fakeActors(feed, async () => ({ exitCode: 0, durationMs: 1, cancelled: false })) });
+    const { recorder, store } = memoryRecorder();
+    const machine = labMachine.provide({ actors: fakeActors(feed, recorder, async () => ({ exitCode: 0, durationMs: 1, cancelled: false })) });
     const stages = liveLessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
     const actor = createActor(machine, { input: { stages, progress: emptyProgress(), open: 'single-host' } });
-    const store: ProgressStore = { path: '/nonexistent/progress.json', load: () => ({ progress: emptyProgress() }), update: (change) => change(emptyProgress()) };
     const live = (stage: Stage, onRound: (round: LiveRound) => void) => followStageChecks(stage, engine, onRound, { debounceMs: 20, pollMs: 60_000 });
-    const { lastFrame } = render(<App lessons={liveLessons} actor={actor} feed={feed} store={store} color={false} live={live} />);
+    const { lastFrame } = render(<App lessons={liveLessons} actor={actor} feed={feed} color={false} live={live} />);
     await waitForFrame(lastFrame, '✖ simple-server-test is running: There is no container named simple-server-test');
     expect(lastFrame()).toMatch(/● Live: re-checked at \d\d:\d\d:\d\d as the engine changes\./);
     await engine.streamOpened;
@@ -135,6 +131,7 @@ describe('the app', () => {
     await waitForFrame(lastFrame, '✔ simple-server-test is running');
     await waitForFrame(lastFrame, 'Stage passed.');
     expect(actor.getSnapshot().context.progress.stages['single-host']?.status).toBe('passed');
+    expect(store.load().progress.stages['single-host']?.status).toBe('passed');
   });
 
   it('saves progress only when it changes', async () => {

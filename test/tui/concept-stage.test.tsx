@@ -3,14 +3,14 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { render as inkRender, type Instance } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
-import { createActor, fromPromise } from 'xstate';
+import { createActor } from 'xstate';
 import { createActivityFeed } from '../../src/actors/activity.js';
-import type { StageReport } from '../../src/checks/types.js';
 import { stageSchema } from '../../src/lessons/schema.js';
 import { parseSteps } from '../../src/lessons/steps.js';
 import type { Lessons, Stage } from '../../src/lessons/types.js';
-import { labMachine, type SolveOutput } from '../../src/statechart/lab-machine.js';
-import { emptyProgress, type Progress, type ProgressStore } from '../../src/progress/store.js';
+import { labMachine } from '../../src/statechart/lab-machine.js';
+import { emptyProgress } from '../../src/progress/store.js';
+import { fakeLabActors, memoryRecorder } from '../helpers/progress.js';
 import { App } from '../../src/tui/App.js';
 import { openQuiz, pickAnswer, quizLines } from '../../src/tui/concept-panes.js';
 import { StageView } from '../../src/tui/screens/StageView.js';
@@ -62,19 +62,11 @@ const lessons: Lessons = { dir: 'lessons', stages: [stage] };
 
 function startApp() {
   const feed = createActivityFeed();
-  const machine = labMachine.provide({
-    actors: {
-      prepareStage: fromPromise<void, { stageId: string }>(async () => undefined),
-      runStep: fromPromise<{ exitCode: number; durationMs: number; cancelled: boolean }, { stageId: string; index: number }>(async () => ({ exitCode: 0, durationMs: 1, cancelled: false })),
-      runChecks: fromPromise<StageReport, { stageId: string; previousFailures: Record<string, number> }>(async ({ input }) => ({ stageId: input.stageId, passed: false, results: [], finishedAt: 't' })),
-      solveStage: fromPromise<SolveOutput, { stageId: string }>(async () => undefined),
-      resetStage: fromPromise<void, { stageId: string }>(async () => undefined),
-    },
-  });
+  const { recorder, store } = memoryRecorder();
+  const machine = labMachine.provide({ actors: fakeLabActors(lessons, recorder, { check: async (stageId) => ({ stageId, passed: false, results: [], finishedAt: 't' }) }) });
   const actor = createActor(machine, { input: { stages: lessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps })), progress: emptyProgress() } });
-  const saved: Progress[] = [];
-  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), update: (change) => { const next = change(saved.at(-1) ?? emptyProgress()); saved.push(next); return next; } };
-  const view = render(<App lessons={lessons} actor={actor} feed={feed} store={store} color={false} />);
+  const saved = store.saved;
+  const view = render(<App lessons={lessons} actor={actor} feed={feed} color={false} />);
   return { ...view, actor, saved };
 }
 

@@ -3,12 +3,12 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { render as inkRender, type Instance } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
-import { createActor, fromPromise } from 'xstate';
+import { createActor } from 'xstate';
 import { createActivityFeed } from '../../src/actors/activity.js';
-import type { StageReport } from '../../src/checks/types.js';
 import type { Lessons } from '../../src/lessons/types.js';
-import { labMachine, type SolveOutput } from '../../src/statechart/lab-machine.js';
-import { emptyProgress, type ProgressStore } from '../../src/progress/store.js';
+import { labMachine } from '../../src/statechart/lab-machine.js';
+import { emptyProgress } from '../../src/progress/store.js';
+import { fakeLabActors, memoryRecorder } from '../helpers/progress.js';
 import type { Topology } from '../../src/runtime/topology.js';
 import { App } from '../../src/tui/App.js';
 import { boardRows, TopologyBoard } from '../../src/tui/components/TopologyBoard.js';
@@ -141,17 +141,8 @@ describe('the stage view with the topology', () => {
 
 describe('the app with a topology source', () => {
   const lessons: Lessons = { dir: 'lessons', stages };
-  const done = async () => undefined;
-  const machine = labMachine.provide({
-    actors: {
-      prepareStage: fromPromise<void, { stageId: string }>(done),
-      runStep: fromPromise<{ exitCode: number; durationMs: number; cancelled: boolean }, { stageId: string; index: number }>(async () => ({ exitCode: 0, durationMs: 1, cancelled: false })),
-      runChecks: fromPromise<StageReport, { stageId: string; previousFailures: Record<string, number> }>(async ({ input }) => ({ stageId: input.stageId, passed: true, results: [], finishedAt: '2026-01-02T00:00:00Z' })),
-      solveStage: fromPromise<SolveOutput, { stageId: string }>(done),
-      resetStage: fromPromise<void, { stageId: string }>(done),
-    },
-  });
-  const store: ProgressStore = { path: '/tmp/progress.json', load: () => ({ progress: emptyProgress() }), update: (change) => change(emptyProgress()) };
+  // Each app gets its own progress in memory.
+  const machine = () => labMachine.provide({ actors: fakeLabActors(lessons, memoryRecorder().recorder) });
 
   /** A source the test drives: `tell` is what the watcher would call on each change. */
   function fakeSource() {
@@ -165,8 +156,8 @@ describe('the app with a topology source', () => {
 
   function startApp(open: string | undefined, follow: (onChange: (t: Topology) => void) => () => void) {
     const stageInputs = stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
-    const actor = createActor(machine, { input: { stages: stageInputs, progress: emptyProgress(), ...(open ? { open } : {}) } });
-    return render(<App lessons={lessons} actor={actor} feed={createActivityFeed()} store={store} color={false} topology={follow} />);
+    const actor = createActor(machine(), { input: { stages: stageInputs, progress: emptyProgress(), ...(open ? { open } : {}) } });
+    return render(<App lessons={lessons} actor={actor} feed={createActivityFeed()} color={false} topology={follow} />);
   }
 
   it('redraws the panel as the source tells of changes, and stops it when the stage closes', async () => {

@@ -1,9 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { createActor, fromPromise, waitFor } from 'xstate';
+import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import type { StageReport } from '../../src/checks/types.js';
-import { labMachine, type SolveOutput, type StageNode } from '../../src/statechart/lab-machine.js';
+import type { Lessons, Stage } from '../../src/lessons/types.js';
+import { labMachine, type StageNode } from '../../src/statechart/lab-machine.js';
 import { activityOf, overallProgress, stageStatus } from '../../src/statechart/selectors.js';
 import { emptyProgress, type Progress } from '../../src/progress/store.js';
+import { createProgressRecorder } from '../../src/progress/recorder.js';
+import { fakeLabActors, memoryRecorder, memoryStore } from '../helpers/progress.js';
+
+const fail = (message: string): never => {
+  throw new Error(message);
+};
 
 const stages: StageNode[] = [
   { id: 'single-host', requires: [], steps: [{ name: 'build', command: 'docker build .' }] },
@@ -12,20 +19,26 @@ const stages: StageNode[] = [
 
 const report = (stageId: string, passed: boolean): StageReport => ({ stageId, passed, results: [], finishedAt: 'now' });
 
-function start(progress: Progress = emptyProgress(), verdict = true, calls: string[] = []) {
+/** The machine's stages as lessons: the actors find a stage's steps by its id. */
+const asLessons = (nodes: StageNode[]): Lessons => ({ dir: 'lessons', stages: nodes as unknown as Stage[] });
+
+/** The machine with the real actors over a lifecycle that records into memory as the real one does. */
+function start(progress: Progress = emptyProgress(), verdict = true, calls: string[] = [], nodes = stages) {
+  const { recorder, store } = memoryRecorder(progress);
   const machine = labMachine.provide({
-    actors: {
-      prepareStage: fromPromise(async ({ input }) => void calls.push(`prepare ${input.stageId}`)),
-      runStep: fromPromise(async ({ input }) => {
-        calls.push(`step ${input.index}`);
+    actors: fakeLabActors(asLessons(nodes), recorder, {
+      open: async (stageId) => void calls.push(`prepare ${stageId}`),
+      runStep: async ({ index }) => {
+        calls.push(`step ${index}`);
         return { exitCode: 0, durationMs: 5, cancelled: false };
-      }),
-      runChecks: fromPromise(async ({ input }) => report(input.stageId, verdict)),
-      solveStage: fromPromise(async ({ input }) => void calls.push(`solve ${input.stageId}`)),
-      resetStage: fromPromise(async ({ input }) => void calls.push(`reset ${input.stageId}`)),
-    },
+      },
+      check: async (stageId) => report(stageId, verdict),
+      solve: async (stageId) => void calls.push(`solve ${stageId}`),
+      reset: async (stageId) => void calls.push(`reset ${stageId}`),
+    }),
   });
-  return createActor(machine, { input: { stages, progress } }).start();
+  const actor = createActor(machine, { input: { stages: nodes, progress } }).start();
+  return Object.assign(actor, { store, recorder });
 }
 
 describe('the lab machine', () => {
@@ -114,7 +127,8 @@ describe('the lab machine', () => {
   });
 
   it('opens straight into a stage when asked to', async () => {
-    const machine = labMachine.provide({ actors: { prepareStage: fromPromise<void, { stageId: string }>(async () => undefined) } });
+    const { recorder } = memoryRecorder();
+    const machine = labMachine.provide({ actors: fakeLabActors(asLessons(stages), recorder) });
     const actor = createActor(machine, { input: { stages, progress: emptyProgress(), open: 'single-host' } }).start();
     await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
     expect(actor.getSnapshot().context.current).toBe('single-host');
@@ -140,7 +154,7 @@ describe('the lab machine', () => {
 });
 
 describe('quiz answers in the machine', () => {
-  const open = async (actor: ReturnType<typeof start>) => {
+  const open = async (actor: Actor<typeof labMachine>) => {
     actor.send({ type: 'user.open', stageId: 'single-host' });
     await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
   };
@@ -151,22 +165,39 @@ describe('quiz answers in the machine', () => {
     actor.send({ type: 'user.answer', questionId: 'who-offers', choice: 0 });
     actor.send({ type: 'user.answer', questionId: 'who-offers', choice: 2 });
     expect(actor.getSnapshot().context.progress.stages['single-host']?.quiz?.['who-offers']).toMatchObject({ choice: 2, tries: 2 });
+    expect(actor.store.load().progress.stages['single-host']?.quiz?.['who-offers']).toMatchObject({ choice: 2, tries: 2 });
     actor.send({ type: 'user.check' });
     await waitFor(actor, (s) => s.context.lastReport !== undefined);
     expect(actor.getSnapshot().context.progress.stages['single-host']).toMatchObject({ status: 'passed', quiz: { 'who-offers': { choice: 2, tries: 2 } } });
   });
 
-  it('adopts the answers a solution saved in its own process before checking', async () => {
-    const saved = { 'who-offers': { choice: 1, tries: 1, answeredAt: 't' } };
-    const machine = labMachine.provide({
-      actors: {
-        prepareStage: fromPromise<void, { stageId: string }>(async () => undefined),
-        solveStage: fromPromise<SolveOutput, { stageId: string }>(async () => ({ answers: saved })),
-        runChecks: fromPromise(async ({ input }) => report(input.stageId, true)),
-      },
-    });
+  it('holds only progress as saved: what the file refused is not shown as recorded, the learner is told why, and the stage goes on', async () => {
+    const memory = memoryStore();
+    let full = false;
+    const store = { ...memory, path: '/full/progress.json', update: (change: (p: Progress) => Progress) => (full ? fail('ENOSPC: no space left on device') : memory.update(change)) };
+    const machine = labMachine.provide({ actors: fakeLabActors(asLessons(stages), createProgressRecorder(store)) });
     const actor = createActor(machine, { input: { stages, progress: emptyProgress() } }).start();
     await open(actor);
+    full = true;
+    actor.send({ type: 'user.answer', questionId: 'who-offers', choice: 0 });
+    const { context } = actor.getSnapshot();
+    expect(context.progress.stages['single-host']?.status).toBe('started');
+    expect(context.progress.stages['single-host']?.quiz).toBeUndefined();
+    expect(context.progressProblem).toBe('Your progress could not be saved to /full/progress.json: ENOSPC: no space left on device');
+    // The stage goes on: a check still shows its report, though it cannot be recorded.
+    actor.send({ type: 'user.check' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }) && s.context.lastReport !== undefined);
+    expect(actor.getSnapshot().context.problem).toBeUndefined();
+    expect(actor.getSnapshot().context.progress.stages['single-host']?.status).toBe('started');
+  });
+
+  it('shows the answers a solution saved in its own process once the check after it is recorded', async () => {
+    const saved = { 'who-offers': { choice: 1, tries: 1, answeredAt: 't' } };
+    const calls: string[] = [];
+    const actor = start(emptyProgress(), true, calls);
+    await open(actor);
+    // The solution's `lab quiz --answer` is another process: it writes the file, not this machine.
+    actor.store.update((progress) => ({ ...progress, stages: { ...progress.stages, 'single-host': { ...progress.stages['single-host']!, quiz: saved } } }));
     actor.send({ type: 'user.solve' });
     await waitFor(actor, (s) => s.context.lastReport !== undefined);
     expect(actor.getSnapshot().context.progress.stages['single-host']?.quiz).toEqual(saved);
@@ -178,13 +209,7 @@ describe('the real track', () => {
     const { loadLessons } = await import('../../src/lessons/load.js');
     const { packageRoot } = await import('../../src/runtime/paths.js');
     const track = loadLessons(`${packageRoot}/lessons`).stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
-    const machine = labMachine.provide({
-      actors: {
-        prepareStage: fromPromise<void, { stageId: string }>(async () => undefined),
-        runChecks: fromPromise(async ({ input }) => report(input.stageId, true)),
-      },
-    });
-    const actor = createActor(machine, { input: { stages: track, progress: emptyProgress() } }).start();
+    const actor = start(emptyProgress(), true, [], track);
     for (const stage of track) {
       actor.send({ type: 'user.open', stageId: stage.id });
       await waitFor(actor, (s) => s.matches({ stage: 'reading' }) && s.context.current === stage.id);

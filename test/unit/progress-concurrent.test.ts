@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
-import { recordAnswer, recordStarted } from '../../src/progress/record.js';
-import { createProgressStore, emptyProgress } from '../../src/progress/store.js';
-import { changesBetween } from '../../src/progress/sync.js';
+import { followProgress } from '../../src/progress/follow.js';
+import { recordReport, recordStarted } from '../../src/progress/record.js';
+import { createProgressRecorder } from '../../src/progress/recorder.js';
+import { createProgressStore, type Progress } from '../../src/progress/store.js';
 
 const run = promisify(execFile);
 const freshDir = () => mkdtempSync(join(tmpdir(), 'lab-state-'));
 const STORE = resolve('dist/progress/store.js');
-const RECORD = resolve('dist/progress/record.js');
+const RECORDER = resolve('dist/progress/recorder.js');
 
 /** A separate node process that records `count` quiz answers, question ids `w<writer>-<n>`, one update each. */
 const writer = (dir: string, id: number, count: number) =>
@@ -19,9 +20,9 @@ const writer = (dir: string, id: number, count: number) =>
     '--input-type=module',
     '-e',
     `const { createProgressStore } = await import(${JSON.stringify(STORE)});
-     const { recordAnswer } = await import(${JSON.stringify(RECORD)});
-     const store = createProgressStore(${JSON.stringify(dir)});
-     for (let n = 0; n < ${count}; n++) store.update((p) => recordAnswer(p, 'concepts', 'w${id}-' + n, 0, 't'));`,
+     const { createProgressRecorder } = await import(${JSON.stringify(RECORDER)});
+     const recorder = createProgressRecorder(createProgressStore(${JSON.stringify(dir)}));
+     for (let n = 0; n < ${count}; n++) recorder.answered('concepts', [{ questionId: 'w${id}-' + n, choice: 0 }]);`,
   ]);
 
 describe('progress written by several lab processes at once', () => {
@@ -43,25 +44,43 @@ describe('progress written by several lab processes at once', () => {
   });
 });
 
-describe('changesBetween (what the interface writes)', () => {
-  it("writes only the stages it changed, keeping another process's update of another stage", () => {
-    const before = recordStarted(emptyProgress(), 'single-host', 't0');
-    const mine = recordAnswer(before, 'single-host', 'q', 1, 't1');
+describe('the recorder and its followers (what the interface writes and hears)', () => {
+  const passed = (stageId: string) => ({ stageId, passed: true, results: [], finishedAt: '2026-12-02T00:00:00Z' });
+
+  it("records one stage's change over the file as it is, keeping another process's update of another stage", () => {
+    const dir = freshDir();
+    const mine = createProgressRecorder(createProgressStore(dir));
+    mine.started('single-host');
     // Meanwhile `lab check horizontal-scale` in another terminal recorded a pass.
-    const fresh = { ...before, stages: { ...before.stages, 'horizontal-scale': { status: 'passed' as const, updatedAt: 't2', attempts: 1 } } };
-    const merged = changesBetween(before, mine)(fresh);
-    expect(merged.stages['horizontal-scale']?.status).toBe('passed');
-    expect(merged.stages['single-host']?.quiz?.q?.choice).toBe(1);
-    expect(merged.current).toBe('single-host');
+    createProgressStore(dir).update((progress) => recordReport(progress, passed('horizontal-scale')));
+    mine.answered('single-host', [{ questionId: 'q', choice: 1 }]);
+    const { progress } = createProgressStore(dir).load();
+    expect(progress.stages['horizontal-scale']?.status).toBe('passed');
+    expect(progress.stages['single-host']?.quiz?.q?.choice).toBe(1);
+    expect(progress.current).toBe('single-host');
   });
 
-  it('removes a stage it forgot (a reset), and leaves the current stage alone when it did not move', () => {
-    const before = recordStarted(recordStarted(emptyProgress(), 'single-host', 't0'), 'horizontal-scale', 't0');
-    const { 'horizontal-scale': _gone, ...rest } = before.stages;
-    const after = { ...before, stages: rest };
-    const fresh = { ...before, current: 'load-balancing' };
-    const merged = changesBetween(before, after)(fresh);
-    expect(Object.keys(merged.stages)).toEqual(['single-host']);
-    expect(merged.current).toBe('load-balancing');
+  it('records a live pass once: a stage that has passed is not recorded again', () => {
+    const recorder = createProgressRecorder(createProgressStore(freshDir()));
+    recorder.passedLive(passed('single-host'));
+    recorder.passedLive(passed('single-host'));
+    expect(recorder.read().stages['single-host']?.attempts).toBe(1);
+  });
+
+  it("hears this process's writes at once, and another process's within the poll", async () => {
+    const dir = freshDir();
+    const recorder = createProgressRecorder(createProgressStore(dir));
+    const heard: Progress[] = [];
+    const stop = followProgress(recorder, (progress) => heard.push(progress), { intervalMs: 20 });
+    try {
+      recorder.started('single-host');
+      expect(heard.at(-1)?.stages['single-host']?.status).toBe('started');
+      createProgressStore(dir).update((progress) => recordReport(progress, passed('single-host')));
+      const deadline = Date.now() + 2_000;
+      while (heard.at(-1)?.stages['single-host']?.status !== 'passed' && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 10));
+      expect(heard.at(-1)?.stages['single-host']?.status).toBe('passed');
+    } finally {
+      stop();
+    }
   });
 });

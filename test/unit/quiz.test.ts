@@ -2,9 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { createActor, toPromise } from 'xstate';
-import { createActors } from '../../src/actors/create-actors.js';
-import type { StageOps } from '../../src/actors/stage-ops.js';
 import { quizCheck } from '../../src/checks/quiz.js';
 import { quizCommand } from '../../src/cli/commands/quiz.js';
 import type { CommandContext } from '../../src/cli/context.js';
@@ -12,7 +9,8 @@ import { createOutput } from '../../src/cli/output.js';
 import { LessonError, UsageError } from '../../src/errors.js';
 import { loadLessons } from '../../src/lessons/load.js';
 import type { CheckSpec, QuizQuestion } from '../../src/lessons/schema.js';
-import { adoptAnswers, answersOf, forgetAnswers, forgetStages, recordAnswer, recordReport } from '../../src/progress/record.js';
+import { answersOf, forgetAnswers, forgetStages, recordAnswer, recordReport } from '../../src/progress/record.js';
+import { createProgressRecorder } from '../../src/progress/recorder.js';
 import { createProgressStore, emptyProgress, type Progress } from '../../src/progress/store.js';
 import { choiceOf, judgeAnswer, judgeQuiz, letterOf, letterRange } from '../../src/quiz/judge.js';
 import { writeLessons } from '../helpers/lesson-fixtures.js';
@@ -122,14 +120,6 @@ describe('quiz answers in progress', () => {
     expect(answersOf(forgetStages(checked, ['concepts']), 'concepts')).toEqual({});
   });
 
-  it('adopts answers saved by another process, and changes nothing when they are the same', () => {
-    const saved = answersOf(recordAnswer(emptyProgress(), 'concepts', 'periodic', 1, 't'), 'concepts');
-    const adopted = adoptAnswers(emptyProgress(), 'concepts', saved, 't');
-    expect(answersOf(adopted, 'concepts')).toEqual(saved);
-    expect(adoptAnswers(adopted, 'concepts', saved, 't')).toBe(adopted);
-    expect(answersOf(adoptAnswers(adopted, 'concepts', {}, 't'), 'concepts')).toEqual({});
-  });
-
   it('loads a progress file written before quizzes existed, and round-trips the answers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-state-'));
     const old = { version: 1, current: 'single-host', stages: { 'single-host': { status: 'passed', updatedAt: 't', passedAt: 't', attempts: 2 } } };
@@ -232,7 +222,8 @@ function quizContext(env: NodeJS.ProcessEnv = { NO_COLOR: '1' }, isTTY = false) 
   const store = createProgressStore(mkdtempSync(join(tmpdir(), 'lab-state-')));
   let text = '';
   const stream = { isTTY, write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
-  const ctx = { out: createOutput(stream, env), lessons: () => loadLessons(dir), store: () => store } as unknown as CommandContext;
+  const recorder = createProgressRecorder(store);
+  const ctx = { out: createOutput(stream, env), lessons: () => loadLessons(dir), store: () => store, recorder: () => recorder } as unknown as CommandContext;
   return { ctx, store, text: () => text };
 }
 
@@ -297,19 +288,5 @@ describe('lab quiz', () => {
     const coloured = quizContext({ TERM: 'xterm' }, true);
     quizCommand(coloured.ctx, 'concepts', { answer: ['periodic=b'] });
     expect(coloured.text()).toMatch(/\u001b\[32m/);
-  });
-});
-
-describe('solving a quiz stage in the interface', () => {
-  it('hands the machine the answers the solution saved in its own process, for stages with a quiz only', async () => {
-    const { ctx } = quizContext();
-    const solved: string[] = [];
-    const ops = { solve: async (stage: { id: string }) => void solved.push(stage.id) } as unknown as StageOps;
-    const saved = recordAnswer(emptyProgress(), 'concepts', 'periodic', 1, 't');
-    const actors = createActors(ctx.lessons(), ops, () => saved);
-    const solve = (stageId: string) => toPromise(createActor(actors.solveStage, { input: { stageId } }).start());
-    expect(await solve('concepts')).toEqual({ answers: { periodic: { choice: 1, tries: 1, answeredAt: 't' } } });
-    expect(await solve('plain')).toBeUndefined();
-    expect(solved).toEqual(['concepts', 'plain']);
   });
 });

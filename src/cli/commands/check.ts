@@ -1,5 +1,4 @@
 import { UsageError, type ExitCode } from '../../errors.js';
-import { failuresOf, recordReport } from '../../progress/record.js';
 import type { CommandContext } from '../context.js';
 import { pickStage } from '../pick-stage.js';
 import { seconds } from '../../format.js';
@@ -16,8 +15,7 @@ async function checkAllPassed(ctx: CommandContext, options: { json?: boolean }):
   const drillsLeft: string[] = [];
   for (const stage of passed) {
     // Read-only: a re-check of everything never runs a drill, which would remove the learner's containers.
-    const report = await ctx.ops().check(stage, failuresOf(progress, stage.id), 'read-only');
-    store.update((latest) => recordReport(latest, report));
+    const report = await ctx.lifecycle().check(stage, 'read-only');
     reports.push(report);
     if (!report.passed) regressed.push(stage.id);
     if (report.skipped) drillsLeft.push(stage.id);
@@ -46,9 +44,8 @@ export async function checkCommand(ctx: CommandContext, ref: string | undefined,
   const started = Date.now();
   const stopPrinting = options.json ? () => undefined : printActivity(ctx.feed, ctx.out);
   if (!options.json) ctx.out.line(ctx.out.bold(`Checking ${stage.number} ${stage.id}: ${stage.title}`));
-  const report = await ctx.ops().check(stage, failuresOf(progress, stage.id));
+  const report = await ctx.lifecycle().check(stage);
   stopPrinting();
-  store.update((latest) => recordReport(latest, report));
   if (options.json) {
     ctx.out.line(JSON.stringify({ ...report, durationMs: Date.now() - started }, null, 2));
   } else {

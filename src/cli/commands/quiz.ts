@@ -2,7 +2,7 @@ import { UsageError, type ExitCode } from '../../errors.js';
 import { resolveStage } from '../../lessons/graph.js';
 import type { QuizQuestion } from '../../lessons/schema.js';
 import type { Stage } from '../../lessons/types.js';
-import { answersOf, forgetAnswers, recordAnswer } from '../../progress/record.js';
+import { answersOf } from '../../progress/record.js';
 import { choiceOf, judgeAnswer, judgeQuiz, letterOf, letterRange, listOf, type QuizVerdict } from '../../quiz/judge.js';
 import type { CommandContext } from '../context.js';
 import type { Output } from '../output.js';
@@ -37,13 +37,8 @@ export function quizCommand(ctx: CommandContext, ref: string, flags: QuizFlags):
   const store = ctx.store();
   const { progress, warning } = store.load();
   if (warning) ctx.out.error(ctx.out.yellow(`Warning: ${warning}`));
-  const at = new Date().toISOString();
-  const answer = (from: typeof progress) => {
-    let next = flags.reset ? forgetAnswers(from, stage.id) : from;
-    for (const { question, choice } of given) next = recordAnswer(next, stage.id, question.id, choice, at);
-    return next;
-  };
-  const next = flags.reset || given.length > 0 ? store.update(answer) : progress;
+  const next =
+    flags.reset || given.length > 0 ? ctx.recorder().answered(stage.id, given.map(({ question, choice }) => ({ questionId: question.id, choice })), { forgetFirst: Boolean(flags.reset) }) : progress;
 
   const { out } = ctx;
   if (flags.reset) out.line(`The answers to ${stage.id}'s quiz are forgotten.`);

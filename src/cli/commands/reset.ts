@@ -1,7 +1,5 @@
 import { UsageError, type ExitCode } from '../../errors.js';
 import { resolveStage } from '../../lessons/graph.js';
-import { emptyProgress } from '../../progress/store.js';
-import { forgetStages } from '../../progress/record.js';
 import type { RemovedResources } from '../../runtime/docker.js';
 import type { CommandContext } from '../context.js';
 import { printActivity } from '../print-activity.js';
@@ -10,22 +8,20 @@ import { printActivity } from '../print-activity.js';
 export async function resetCommand(ctx: CommandContext, ref: string | undefined, options: { all?: boolean }): Promise<ExitCode> {
   if (!ref && !options.all) throw new UsageError('Say what to reset: a stage id, or --all.', 'For example `lab reset single-host` or `lab reset --all`.');
   if (ref && options.all) throw new UsageError('Give either a stage or --all, not both.');
-  const store = ctx.store();
   const stage = ref ? resolveStage(ctx.lessons(), ref) : undefined;
   await ctx.docker().ping();
   if (!stage) {
-    reportRemoved(ctx, await ctx.ops().resetAll());
-    store.update(() => emptyProgress());
+    reportRemoved(ctx, await ctx.lifecycle().resetAll());
+    ctx.recorder().cleared();
     ctx.out.line('Progress cleared. Images are kept; `docker images --filter label=dev.dockerlab.managed=true` lists them.');
     return 0;
   }
   const stopPrinting = printActivity(ctx.feed, ctx.out);
   try {
-    reportRemoved(ctx, await ctx.ops().reset(stage, ctx.signal));
+    reportRemoved(ctx, await ctx.lifecycle().reset(stage, ctx.signal));
   } finally {
     stopPrinting();
   }
-  store.update((progress) => forgetStages(progress, [stage.id]));
   ctx.out.line(`Stage ${stage.id} is reset; other stages keep their progress.`);
   return 0;
 }

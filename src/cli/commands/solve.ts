@@ -2,21 +2,17 @@ import type { StageReport } from '../../checks/types.js';
 import type { ExitCode } from '../../errors.js';
 import { prerequisitesOf } from '../../lessons/graph.js';
 import type { Stage } from '../../lessons/types.js';
-import { recordReport, recordStarted } from '../../progress/record.js';
 import type { CommandContext } from '../context.js';
 import { pickStage } from '../pick-stage.js';
 import { printActivity } from '../print-activity.js';
 
 /** Runs a stage's setup and solution as the learner would type them, checks it, and records the result. */
 async function solveAndCheck(ctx: CommandContext, stage: Stage): Promise<StageReport | undefined> {
-  const store = ctx.store();
   ctx.out.line(ctx.out.bold(`Solving ${stage.number} ${stage.id}: ${stage.title}`));
-  await ctx.ops().solve(stage, ctx.signal);
+  await ctx.lifecycle().solve(stage, ctx.signal);
   if (ctx.signal.aborted) return undefined;
   ctx.out.line(ctx.out.bold('Checking…'));
-  const report = await ctx.ops().check(stage);
-  store.update((progress) => recordReport(recordStarted(progress, stage.id, new Date().toISOString()), report));
-  return report;
+  return ctx.lifecycle().check(stage);
 }
 
 /** `lab solve [stage]`: exit 0 when the solved stage passes its checks. */

@@ -3,7 +3,6 @@ import { createActors } from '../../actors/create-actors.js';
 import { UsageError, type ExitCode } from '../../errors.js';
 import { resolveStage } from '../../lessons/graph.js';
 import { labMachine } from '../../statechart/lab-machine.js';
-import { recordStarted } from '../../progress/record.js';
 import type { CommandContext } from '../context.js';
 import { solvePrerequisites } from './solve.js';
 
@@ -13,8 +12,7 @@ export async function gotoCommand(ctx: CommandContext, ref: string): Promise<Exi
   const solved = await solvePrerequisites(ctx, stage);
   if (solved !== 0) return solved;
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    const store = ctx.store();
-    store.update((progress) => recordStarted(progress, stage.id, new Date().toISOString()));
+    ctx.recorder().started(stage.id);
     ctx.out.line(`Everything before ${stage.id} has passed. Run \`lab\` in a terminal to continue at ${stage.id}.`);
     return 0;
   }
@@ -40,10 +38,10 @@ export async function tuiCommand(ctx: CommandContext, options: { open?: string; 
     import('../../runtime/topology.js'),
     import('../../live/follow-checks.js'),
   ]);
-  const machine = labMachine.provide({ actors: createActors(lessons, ctx.ops(), () => store.load().progress) });
+  const machine = labMachine.provide({ actors: createActors(lessons, ctx.lifecycle(), ctx.recorder()) });
   const stages = lessons.stages.map(({ id, requires, steps }) => ({ id, requires, steps }));
   const actor = createActor(machine, { input: { stages, progress, ...(open ? { open } : {}) } });
   const notes = [warning, engineProblem && `${engineProblem} Commands will fail until it answers; run \`lab doctor\`.`].filter(Boolean).join(' ');
-  await startTui({ lessons, actor, feed: ctx.feed, store, color: ctx.out.color, presenter: Boolean(options.presenter), topology: (onChange) => watchTopology(ctx.docker(), onChange), live: (stage, onRound) => followStageChecks(stage, { docker: ctx.docker(), http: ctx.http(), progress: () => store.load().progress }, onRound), ...(notes ? { warning: notes } : {}) });
+  await startTui({ lessons, actor, feed: ctx.feed, color: ctx.out.color, presenter: Boolean(options.presenter), topology: (onChange) => watchTopology(ctx.docker(), onChange), live: (stage, onRound) => followStageChecks(stage, { docker: ctx.docker(), http: ctx.http(), progress: () => store.load().progress }, onRound), ...(notes ? { warning: notes } : {}) });
   return 0;
 }

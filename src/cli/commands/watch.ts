@@ -1,7 +1,6 @@
 import type { ExitCode } from '../../errors.js';
 import { clockTime } from '../../format.js';
 import { followStageChecks, type LiveRound } from '../../live/follow-checks.js';
-import { recordReport, recordStarted } from '../../progress/record.js';
 import type { CommandContext } from '../context.js';
 import { pickStage } from '../pick-stage.js';
 import { printActivity } from '../print-activity.js';
@@ -19,19 +18,16 @@ export async function watchCommand(ctx: CommandContext, ref: string | undefined)
   const stage = pickStage(ctx.lessons(), progress, ref);
   const docker = ctx.docker();
   await docker.ping();
-  store.update((latest) => recordStarted(latest, stage.id, new Date().toISOString()));
   const { out } = ctx;
   out.line(out.bold(`Watching ${stage.number} ${stage.id}: ${stage.title}`));
-  // As opening the stage in the interface does: its setup (idempotent), so the stage's work can begin.
-  if (stage.setup.length > 0 || stage.images.length > 0) {
-    const stopPrinting = printActivity(ctx.feed, out);
-    try {
-      await ctx.ops().prepare(stage, ctx.signal);
-    } finally {
-      stopPrinting();
-    }
-    if (ctx.signal.aborted) return 0;
+  // Opened as the interface opens it: recorded as started, its setup (idempotent) run, so the stage's work can begin.
+  const stopPrinting = printActivity(ctx.feed, out);
+  try {
+    await ctx.lifecycle().open(stage, ctx.signal);
+  } finally {
+    stopPrinting();
   }
+  if (ctx.signal.aborted) return 0;
   out.line(out.dim('Do the stage in your own terminal: each check that changes is shown here as the engine reports it. Ctrl-C stops.'));
 
   return new Promise<ExitCode>((resolve) => {
@@ -55,7 +51,7 @@ export async function watchCommand(ctx: CommandContext, ref: string | undefined)
         out.line(out.green(`Every check that only looks passes. \`lab check ${stage.id}\` runs the rest (${report.skipped.join('; ')}) and records the stage.`));
         return finish(0);
       }
-      store.update((latest) => recordReport(latest, report));
+      ctx.recorder().passedLive(report);
       out.line(out.green(`Stage ${stage.id} passed: recorded.`));
       finish(0);
     };

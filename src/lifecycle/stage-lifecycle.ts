@@ -6,7 +6,9 @@ import { removeAllCertPaths } from '../machines/tls.js';
 import type { DockerClient, RemovedResources } from '../runtime/docker.js';
 import { ensurePortsAvailable } from '../runtime/ports.js';
 import type { CommandResult, Shell } from '../runtime/shell.js';
-import type { ActivityFeed } from './activity.js';
+import type { ActivityFeed } from '../actors/activity.js';
+import { failuresOf } from '../progress/record.js';
+import type { ProgressRecorder } from '../progress/recorder.js';
 import { LABEL_STAGE, MANAGED_FILTER } from '../runtime/names.js';
 
 /** A command of a stage's setup, solve or cleanup list that failed, with the last lines it printed. */
@@ -28,7 +30,7 @@ function tailOf(text: string, lines = 8): string[] {
   return text.split(/\r?\n|\r/).map((line) => line.trimEnd()).filter(Boolean).slice(-lines);
 }
 
-export interface StageOpsDeps {
+export interface StageLifecycleDeps {
   shell: Shell;
   docker: DockerClient;
   observe: ObserveContext;
@@ -42,10 +44,18 @@ export interface StageOpsDeps {
    * and the engine lacks, saying what it does; resolves at once when all are there.
    */
   ensureImages?: (references: string[], report: (text: string) => void, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Where what happens is recorded as the learner's progress: opening a stage, each check run, a
+   * reset. Without it (`lab test`, which proves the track and is nobody's progress) nothing is.
+   */
+  recorder?: ProgressRecorder;
 }
 
-/** The effects a stage has, shared by the CLI commands and the TUI's actors. */
-export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir, ensureImages }: StageOpsDeps) {
+/**
+ * A stage's lifecycle (ports → images → setup → solve → check → record; reset), the one the CLI
+ * commands, the interface's actors and `lab test` all run.
+ */
+export function createStageLifecycle({ shell, docker, observe, feed, cwd, lessonsDir, ensureImages, recorder }: StageLifecycleDeps) {
   /** `stageId`: the stage the command belongs to, as LAB_STAGE (a `lab machine create` in it labels its machines so). */
   async function runCommand(command: string, signal?: AbortSignal, stageId?: string): Promise<CommandResult & { output: string }> {
     feed.emit({ type: 'command.started', command });
@@ -73,30 +83,48 @@ export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir, 
     }
   }
 
+  async function prepare(stage: Stage, signal?: AbortSignal): Promise<void> {
+    await ensurePortsAvailable(stage.ports, docker);
+    await haveImages(stage, signal);
+    await runAll(stage.setup, signal, stage.id);
+  }
+
   return {
     runCommand,
-    /** Opening a stage (the CLI, the interface and `lab test` alike): its ports free, its images there, its setup run. */
-    async prepare(stage: Stage, signal?: AbortSignal) {
-      await ensurePortsAvailable(stage.ports, docker);
-      await haveImages(stage, signal);
-      await runAll(stage.setup, signal, stage.id);
+    /** The stage's ports free, its images there, its setup run (idempotent by contract). */
+    prepare,
+    /** Opening a stage (`lab watch`, the interface): recorded as started and current, then prepared. */
+    async open(stage: Stage, signal?: AbortSignal): Promise<void> {
+      recorder?.started(stage.id);
+      await prepare(stage, signal);
     },
     /** What a learner would do: the setup, then the solution, in order (the ports checked first, as for prepare). */
-    async solve(stage: Stage, signal?: AbortSignal) {
+    async solve(stage: Stage, signal?: AbortSignal): Promise<void> {
+      recorder?.started(stage.id);
       await ensurePortsAvailable(stage.ports, docker);
       await haveImages(stage, signal);
       await runAll([...stage.setup, ...stage.solve], signal, stage.id);
     },
-    /** Scope `all` (the default) runs the stage's drills too: only when the learner asked for this stage's check. */
-    check: (stage: Stage, previousFailures: Record<string, number> = {}, scope: CheckScope = 'all'): Promise<StageReport> =>
-      runStageChecks(stage, observe, (result, index) => feed.emit({ type: 'check.finished', index, result }), previousFailures, scope),
-    /** The stage's cleanup commands, then whatever still carries its stage label. */
+    /**
+     * The stage's checks, their hints picked by how often each failed in a row, and the report
+     * recorded. Scope `all` (the default) runs the stage's drills too: only when the learner asked
+     * for this stage's check.
+     */
+    async check(stage: Stage, scope: CheckScope = 'all'): Promise<StageReport> {
+      const previousFailures = recorder ? failuresOf(recorder.read(), stage.id) : {};
+      const report = await runStageChecks(stage, observe, (result, index) => feed.emit({ type: 'check.finished', index, result }), previousFailures, scope);
+      recorder?.reported(report);
+      return report;
+    },
+    /** The stage's cleanup commands, then whatever still carries its stage label; its progress is forgotten. */
     async reset(stage: Stage, signal?: AbortSignal): Promise<RemovedResources> {
       await docker.ping();
       await runAll(stage.cleanup, signal, stage.id);
-      return docker.removeByLabel([MANAGED_FILTER, `${LABEL_STAGE}=${stage.id}`]);
+      const removed = await docker.removeByLabel([MANAGED_FILTER, `${LABEL_STAGE}=${stage.id}`]);
+      recorder?.forgot([stage.id]);
+      return removed;
     },
-    /** Everything the lab made, by label only. */
+    /** Everything the lab made, by label only. Progress is the learner's to clear (`lab reset --all` does). */
     async resetAll(): Promise<RemovedResources> {
       const removed = await docker.removeByLabel([MANAGED_FILTER]);
       // The machines are gone: so is what `lab machine env` kept to reach them.
@@ -106,4 +134,4 @@ export function createStageOps({ shell, docker, observe, feed, cwd, lessonsDir, 
   };
 }
 
-export type StageOps = ReturnType<typeof createStageOps>;
+export type StageLifecycle = ReturnType<typeof createStageLifecycle>;
