@@ -10,22 +10,23 @@ import type { ProgressLinkEvent, RecordRequest } from '../statechart/lab-machine
 /**
  * The one bridge from the machine to effects: `labMachine.provide({ actors: createActors(...) })`.
  * The stage's actors run its lifecycle, which records what happens; the `progress` actor records what
- * the machine asks for and brings it progress as saved, by this process or by another.
+ * the machine asks for and brings it progress as saved, by this process or by another. `lifecycle`
+ * resolves once its modules are loaded (the interface loads them after its first frame).
  */
-export function createActors(lessons: Lessons, lifecycle: StageLifecycle, recorder: ProgressRecorder) {
+export function createActors(lessons: Lessons, lifecycle: () => Promise<StageLifecycle>, recorder: ProgressRecorder) {
   const stage = (id: string) => resolveStage(lessons, id);
   return {
-    prepareStage: fromPromise<void, { stageId: string }>(({ input, signal }) => lifecycle.open(stage(input.stageId), signal)),
+    prepareStage: fromPromise<void, { stageId: string }>(async ({ input, signal }) => (await lifecycle()).open(stage(input.stageId), signal)),
     runStep: fromPromise<{ exitCode: number; durationMs: number; cancelled: boolean }, { stageId: string; index: number }>(async ({ input, signal }) => {
       const step = stage(input.stageId).steps[input.index];
       if (!step) throw new Error(`stage ${input.stageId} has no step ${input.index + 1}`);
-      const { exitCode, durationMs, cancelled } = await lifecycle.runCommand(step.command, signal, input.stageId);
+      const { exitCode, durationMs, cancelled } = await (await lifecycle()).runCommand(step.command, signal, input.stageId);
       return { exitCode, durationMs, cancelled };
     }),
-    runChecks: fromPromise<StageReport, { stageId: string }>(({ input }) => lifecycle.check(stage(input.stageId))),
-    solveStage: fromPromise<void, { stageId: string }>(({ input, signal }) => lifecycle.solve(stage(input.stageId), signal)),
+    runChecks: fromPromise<StageReport, { stageId: string }>(async ({ input }) => (await lifecycle()).check(stage(input.stageId))),
+    solveStage: fromPromise<void, { stageId: string }>(async ({ input, signal }) => (await lifecycle()).solve(stage(input.stageId), signal)),
     resetStage: fromPromise<void, { stageId: string }>(async ({ input, signal }) => {
-      await lifecycle.reset(stage(input.stageId), signal);
+      await (await lifecycle()).reset(stage(input.stageId), signal);
     }),
     progress: progressLink(recorder),
   };

@@ -2,14 +2,13 @@ import { join, resolve } from 'node:path';
 import { createActivityFeed, type ActivityFeed } from '../actors/activity.js';
 import { loadLessonsCached } from '../lessons/cached-lessons.js';
 import type { Lessons } from '../lessons/types.js';
-import { createStageLifecycle, type StageLifecycle } from '../lifecycle/stage-lifecycle.js';
+import type { StageLifecycle } from '../lifecycle/stage-lifecycle.js';
 import { createProgressRecorder, type ProgressRecorder } from '../progress/recorder.js';
 import { createProgressStore, type ProgressStore } from '../progress/store.js';
-import { createDockerClient, type DockerClient } from '../runtime/docker.js';
-import { createEngineHttp, type HttpClient } from '../runtime/http.js';
+import type { DockerClient } from '../runtime/docker.js';
+import type { HttpClient } from '../runtime/http.js';
 import { packageRoot } from '../runtime/paths.js';
-import { firstUseImages } from '../runtime/first-use.js';
-import { createShell, type Shell } from '../runtime/shell.js';
+import type { Shell } from '../runtime/shell.js';
 import { createOutput, type Output } from './output.js';
 
 export interface GlobalOptions {
@@ -35,9 +34,24 @@ export interface CommandContext {
   /**
    * Reads the lessons (from the lesson cache when nothing changed) before a command runs, so that
    * lessons() can answer at once; a lesson error is kept and thrown by lessons(), by the commands
-   * that need them only.
+   * that need them only. It loads the engine's modules too, unless `engine` is false (the interface
+   * draws its first frame before it loads them, with loadEngine()).
    */
-  prepare(): Promise<void>;
+  prepare(options?: { engine?: boolean }): Promise<void>;
+  /** Loads what docker(), shell(), http() and lifecycle() are made of: the engine client, the shell, the checks. */
+  loadEngine(): Promise<void>;
+}
+
+/** The modules behind the engine, the shell and the stage lifecycle: a third of a command's start. */
+async function importEngineModules() {
+  const [{ createDockerClient }, { createShell }, { createEngineHttp }, { firstUseImages }, { createStageLifecycle }] = await Promise.all([
+    import('../runtime/docker.js'),
+    import('../runtime/shell.js'),
+    import('../runtime/http.js'),
+    import('../runtime/first-use.js'),
+    import('../lifecycle/stage-lifecycle.js'),
+  ]);
+  return { createDockerClient, createShell, createEngineHttp, firstUseImages, createStageLifecycle };
 }
 
 export function lessonsDir(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string {
@@ -50,9 +64,14 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
     return () => (value ??= make());
   };
   const feed = createActivityFeed();
-  const docker = once(() => createDockerClient());
-  const shell = once(() => createShell());
-  const http = once(() => createEngineHttp(docker()));
+  let modules: Awaited<ReturnType<typeof importEngineModules>> | undefined;
+  const engine = () => {
+    if (!modules) throw new Error('The engine was used before the context loaded its modules.');
+    return modules;
+  };
+  const docker = once(() => engine().createDockerClient());
+  const shell = once(() => engine().createShell());
+  const http = once(() => engine().createEngineHttp(docker()));
   const store = once(() => createProgressStore());
   const recorder = once(() => createProgressRecorder(store()));
   let loaded: { lessons: Lessons } | { error: unknown } | undefined;
@@ -62,14 +81,14 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
     return loaded.lessons;
   };
   const lifecycle = (records: boolean) =>
-    createStageLifecycle({
+    engine().createStageLifecycle({
       shell: shell(),
       docker: docker(),
       observe: { docker: docker(), http: http(), progress: () => store().load().progress },
       feed,
       cwd: packageRoot,
       lessonsDir: lessonsDir(options),
-      ensureImages: firstUseImages({ shell: shell(), docker, root: packageRoot, ...(process.env.LAB_IMAGE_BUNDLE ? { bundle: process.env.LAB_IMAGE_BUNDLE } : {}) }),
+      ensureImages: engine().firstUseImages({ shell: shell(), docker, root: packageRoot, ...(process.env.LAB_IMAGE_BUNDLE ? { bundle: process.env.LAB_IMAGE_BUNDLE } : {}) }),
       ...(records ? { recorder: recorder() } : {}),
     });
   const recording = once(() => lifecycle(true));
@@ -78,11 +97,15 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
     out: createOutput(),
     root: packageRoot,
     lessons,
-    async prepare() {
-      loaded ??= await loadLessonsCached(lessonsDir(options)).then(
+    async prepare({ engine: withEngine = true } = {}) {
+      const reading = loaded ? undefined : loadLessonsCached(lessonsDir(options)).then(
         (value) => ({ lessons: value }),
         (error: unknown) => ({ error }),
       );
+      await Promise.all([withEngine ? this.loadEngine() : undefined, reading?.then((result) => (loaded ??= result))]);
+    },
+    async loadEngine() {
+      modules ??= await importEngineModules();
     },
     docker,
     shell,

@@ -1,11 +1,8 @@
 #!/usr/bin/env node
-import { labVersion } from './version.js';
+import { existsSync } from 'node:fs';
 
-// `lab --version` answers before anything else loads (a bare node start and one small file); every
-// other command builds the program, which loads only what that command needs (src/cli/program.ts).
-const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-  process.stdout.write(`${labVersion()}\n`);
-} else {
-  await (await import('./program.js')).runProgram(process.argv);
-}
+// The build bundles the lab into dist/app/ (scripts/build.js): one file to load for the program and
+// one per command and for the interface, instead of some five hundred modules, each resolved and read
+// on every start. Without the bundle (a build that could not make it) the modules run as compiled.
+const bundled = new URL('../app/lab.js', import.meta.url);
+await import(existsSync(bundled) ? bundled.href : './lab.js');

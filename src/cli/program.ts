@@ -31,7 +31,7 @@ const PROVIDER_HELP = 'who makes the machines: lab (default; docker-in-docker co
 
 
 /** Builds the command tree; each action returns an exit code or throws, and `main` owns the exit. */
-export function buildProgram(context: () => Promise<CommandContext>, exit: (code: ExitCode) => void): Command {
+export function buildProgram(context: (options?: { engine?: boolean }) => Promise<CommandContext>, exit: (code: ExitCode) => void): Command {
   const program = new Command('lab')
     .description('A terminal lab: scale a service with Docker for real, stage by stage, and prove each stage works.')
     .version(labVersion(), '-v, --version')
@@ -42,7 +42,8 @@ export function buildProgram(context: () => Promise<CommandContext>, exit: (code
     .argument('[command]')
     .action(async (command: string | undefined, options: { presenter?: boolean }) => {
       if (command) throw new UsageError(`unknown command '${command}'.`, 'Run `lab --help` for the list of commands.');
-      exit(await (await commands.tui()).tuiCommand(await context(), options));
+      // The interface draws its first frame, then loads the engine's modules.
+      exit(await (await commands.tui()).tuiCommand(await context({ engine: false }), options));
     });
 
   const run = (work: (ctx: CommandContext) => ExitCode | Promise<ExitCode>) => async () => exit(await work(await context()));
@@ -179,9 +180,9 @@ export async function runProgram(argv: string[]): Promise<void> {
     controller.abort();
   });
   let context: CommandContext | undefined;
-  const getContext = async () => {
+  const getContext = async (options?: { engine?: boolean }) => {
     context ??= (await import('./context.js')).createContext(program.opts(), controller.signal);
-    await context.prepare();
+    await context.prepare(options);
     return context;
   };
   let code: ExitCode = 0;

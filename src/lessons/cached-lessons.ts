@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cacheRoot } from '../runtime/paths.js';
+import { cacheRoot, packageRoot } from '../runtime/paths.js';
 import type { Lessons } from './types.js';
 
 /**
@@ -47,8 +46,8 @@ function cacheKey(dir: string): string | undefined {
       hash.update(readFileSync(path));
     };
     hash.update(`${resolve(dir)}\0${process.cwd()}`);
-    for (const module of LOADER_MODULES) add(`module:${module}`, fileURLToPath(new URL(`./${module}${extension()}`, import.meta.url)));
-    const checks = fileURLToPath(new URL(CHECKS_FOLDER, import.meta.url));
+    for (const module of LOADER_MODULES) add(`module:${module}`, join(compiled(), 'lessons', `${module}${extension()}`));
+    const checks = join(compiled(), 'lessons', CHECKS_FOLDER);
     for (const name of readdirSync(checks).filter((file) => file.endsWith(extension())).sort()) add(`checks:${name}`, join(checks, name));
     add('track.yaml', join(dir, 'track.yaml'));
     const folders = readdirSync(dir).filter((name) => FOLDER.test(name) && statSync(join(dir, name)).isDirectory()).sort();
@@ -62,6 +61,11 @@ function cacheKey(dir: string): string | undefined {
 
 /** `.js` when running from dist/, `.ts` from the sources (tests). */
 const extension = (): string => (import.meta.url.endsWith('.ts') ? '.ts' : '.js');
+/**
+ * Where the loader's modules are as files: src/ for the sources, else dist/, also when this runs from
+ * the bundle (dist/app/, built from dist/ in the same build), where they are not files of their own.
+ */
+const compiled = (): string => join(packageRoot, extension() === '.ts' ? 'src' : 'dist');
 
 /** Best effort: a cache that cannot be written (a read-only home) only costs the next start its time. */
 function remember(cacheDir: string, file: string, lessons: Lessons): void {

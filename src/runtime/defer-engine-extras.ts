@@ -32,7 +32,9 @@ function standIn(request: string, parentFile: string): unknown {
   return new Proxy({}, { get: (_target, key) => load()[key], has: (_target, key) => key in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_target, key) => Reflect.getOwnPropertyDescriptor(load(), key) });
 }
 
-if (!(original as { deferring?: boolean }).deferring) {
+/** Puts the stand-ins in place for what dockerode loads from now on (once; later calls do nothing). */
+export function deferEngineExtras(): void {
+  if ((moduleWithLoad._load as { deferring?: boolean }).deferring) return;
   const deferring: Loader = function (this: unknown, request, parent, isMain) {
     const parentFile = parent?.filename;
     if (DEFERRED.has(request) && parentFile && FROM.test(parentFile)) return standIn(request, parentFile);

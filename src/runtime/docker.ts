@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 // Before dockerode: it defers what dockerode would load and the lab seldom uses.
-import './defer-engine-extras.js';
-import Docker from 'dockerode';
+import { createRequire } from 'node:module';
+import { deferEngineExtras } from './defer-engine-extras.js';
+import type Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
 import { resolveEndpoint, type Endpoint } from './endpoint.js';
 import { ownEnvironment } from './engine-memory.js';
@@ -13,6 +14,21 @@ import { explainEngineError } from './engine-errors.js';
 import { detectSite, type EngineSite } from './engine-site.js';
 import { observeSwarm, type SwarmView } from './swarm-api.js';
 import { MANAGED_FILTER } from './names.js';
+
+let dockerode: typeof Docker | undefined;
+/**
+ * dockerode is required when the first client is made, not imported: so the stand-ins of
+ * defer-engine-extras.js are in place before it loads (an import is evaluated before the importing
+ * module's body, also in the bundle), and a command or a first frame that never asks the engine
+ * never loads it.
+ */
+function loadDockerode(): typeof Docker {
+  if (!dockerode) {
+    deferEngineExtras();
+    dockerode = createRequire(import.meta.url)('dockerode') as typeof Docker;
+  }
+  return dockerode;
+}
 
 export interface PortBinding {
   containerPort: number;
@@ -113,7 +129,8 @@ class DockerodeClient implements DockerClient {
   private siteAnswer: Promise<EngineSite> | undefined;
 
   constructor(readonly endpoint: Endpoint, options: Docker.DockerOptions = dockerodeOptions(endpoint)) {
-    this.api = withoutDockerEnvironment(() => new Docker(options));
+    const Dockerode = loadDockerode();
+    this.api = withoutDockerEnvironment(() => new Dockerode(options));
   }
 
   site(): Promise<EngineSite> {

@@ -11,6 +11,7 @@ import { activityOf } from '../statechart/selectors.js';
 import type { Topology } from '../runtime/topology.js';
 import { watchesTopology } from './components/TopologyPanel.js';
 import { actionFor, eachKey } from './keymap.js';
+import { loadMarkdown } from './markdown.js';
 import { OutputBuffer } from './output-buffer.js';
 import { StageList } from './screens/StageList.js';
 import { StageView } from './screens/StageView.js';
@@ -33,6 +34,10 @@ export interface AppProps {
   topology?: TopologySource;
   /** Live checks of a stage (src/live/follow-checks.ts): calls back with each round, returns how to stop. */
   live?: LiveSource;
+  /** Called once the first frame is drawn: what that frame does not need loads then. */
+  onFirstFrame?: () => void;
+  /** Asked once the first frame is drawn: why the engine does not answer, if it does not. */
+  engineProblem?: () => Promise<string | undefined>;
 }
 
 export type TopologySource = (onChange: (topology: Topology) => void) => () => void;
@@ -53,7 +58,7 @@ interface LogState {
 }
 
 /** The one place that talks to the lab: it follows the actor and the feed, and sends what keys ask for. */
-export function App({ lessons, actor, feed, warning, color, presenter = false, onQuit, now = Date.now, topology: followTopology, live: followLive }: AppProps) {
+export function App({ lessons, actor, feed, warning, color, presenter = false, onQuit, now = Date.now, topology: followTopology, live: followLive, onFirstFrame, engineProblem }: AppProps) {
   const app = useApp();
   const exit = useCallback(() => {
     onQuit?.();
@@ -90,6 +95,23 @@ export function App({ lessons, actor, feed, warning, color, presenter = false, o
       if (pending) clearTimeout(pending);
     };
   }, [feed, now]);
+
+  // Effects run once ink has drawn the first frame: then comes what it did not need.
+  const [engineNote, setEngineNote] = useState<string>();
+  useEffect(() => {
+    let mounted = true;
+    const later = setTimeout(() => {
+      onFirstFrame?.();
+      void loadMarkdown();
+      void engineProblem?.().then((problem) => {
+        if (mounted && problem) setEngineNote(problem);
+      });
+    }, 0);
+    return () => {
+      mounted = false;
+      clearTimeout(later);
+    };
+  }, []);
 
   // Progress reaches the machine through its own `progress` actor (src/actors/create-actors.ts).
   useEffect(() => {
@@ -158,12 +180,13 @@ export function App({ lessons, actor, feed, warning, color, presenter = false, o
   }));
 
   const message = [notice, context.progressProblem, interruptHint].filter(Boolean).join(' ') || undefined;
+  const warnings = [warning, engineNote].filter(Boolean).join(' ');
   if (!stage) {
     return (
       <StageList
         items={stageListItems(lessons, context)}
         {...(context.progress.current ? { selectedId: context.progress.current } : {})}
-        {...(warning ? { warning } : {})}
+        {...(warnings ? { warning: warnings } : {})}
         {...(message ? { notice: message } : {})}
         presenter={presenter}
         theme={theme}

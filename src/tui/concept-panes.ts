@@ -1,4 +1,4 @@
-import { renderMarkdown } from '../lessons/render-markdown.js';
+import { markdownLines } from './markdown.js';
 import type { QuizQuestion, WalkthroughFrame } from '../lessons/schema.js';
 import type { QuizRecord } from '../progress/store.js';
 import { judgeAnswer, judgeQuiz, letterOf } from '../quiz/judge.js';
@@ -50,9 +50,7 @@ export function walkthroughLines(frames: readonly WalkthroughFrame[], index: num
   return [
     { text: truncate(`Walkthrough · frame ${index + 1}/${frames.length} · ${frame.title}`, width), tone: theme.tone.title },
     { text: theme.rule.repeat(width), tone: theme.tone.muted },
-    ...renderMarkdown(frame.body, width, theme.color)
-      .split('\n')
-      .map((text) => ({ text })),
+    ...markdownLines(frame.body, width, theme.color).map((text) => ({ text })),
   ];
 }
 

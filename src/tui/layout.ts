@@ -1,4 +1,4 @@
-import { textWidth, wrapText } from '../lessons/render-markdown.js';
+import { textWidth, wrapText } from '../lessons/text-width.js';
 
 export { textWidth };
 

@@ -9,7 +9,8 @@ const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h';
 const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
 
 /** Runs the lab's interface until the learner quits; the actor is stopped on the way out. */
-export async function startTui({ lessons, actor, feed, warning, color, presenter = false, topology, live }: StartTuiOptions): Promise<void> {
+export async function startTui(props: StartTuiOptions): Promise<void> {
+  const { actor } = props;
   const fullScreen = Boolean(process.stdout.isTTY);
   if (fullScreen) process.stdout.write(ENTER_ALTERNATE_SCREEN);
   try {
@@ -17,7 +18,7 @@ export async function startTui({ lessons, actor, feed, warning, color, presenter
     // ink 6.8's incrementalRendering garbles frames whose line count changes, so it stays off; the frame
     // is kept one row shorter than the terminal, so ink never falls back to clearing the whole screen.
     const instance = render(
-      <App lessons={lessons} actor={actor} feed={feed} color={color} presenter={presenter} {...(warning ? { warning } : {})} {...(topology ? { topology } : {})} {...(live ? { live } : {})} />,
+      <App {...props} />,
       { exitOnCtrlC: false },
     );
     await instance.waitUntilExit();

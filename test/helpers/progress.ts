@@ -62,7 +62,7 @@ export function fakeLabActors(lessons: Lessons, recorder: ProgressRecorder, fake
       return { containers: [], networks: [], volumes: [], kept: [] };
     },
   } as Pick<StageLifecycle, 'open' | 'runCommand' | 'check' | 'solve' | 'reset'> as StageLifecycle;
-  return createActors(lessons, lifecycle, recorder);
+  return createActors(lessons, async () => lifecycle, recorder);
 }
 
 /** A recorder over a store in memory. */

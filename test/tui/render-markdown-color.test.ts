@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 
 // chalk decides its colour level when first imported, so colour is forced before the renderer loads.
 process.env.FORCE_COLOR = '1';
-const { renderMarkdown, textWidth } = await import('../../src/lessons/render-markdown.js');
+const { renderMarkdown } = await import('../../src/lessons/render-markdown.js');
+const { textWidth } = await import('../../src/lessons/text-width.js');
 
 const lesson = `# Load balancing
 

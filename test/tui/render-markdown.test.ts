@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderMarkdown, textWidth, wrapText } from '../../src/lessons/render-markdown.js';
+import { renderMarkdown } from '../../src/lessons/render-markdown.js';
+import { textWidth, wrapText } from '../../src/lessons/text-width.js';
 
 const lesson = `# Run one server
 

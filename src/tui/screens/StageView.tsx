@@ -1,6 +1,5 @@
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { renderMarkdown } from '../../lessons/render-markdown.js';
 import type { LabEvent } from '../../statechart/events.js';
 import { letterRange } from '../../quiz/judge.js';
 import type { Topology } from '../../runtime/topology.js';
@@ -14,6 +13,7 @@ import { moveQuestion, openQuiz, paneRows, pickAnswer, quizLines, walkthroughLin
 import { actionFor, eachKey, eventFor, keyHelp, QUIZ_LETTERS, type KeyAction, type KeyHelpItem } from '../keymap.js';
 import { stageNumber, textWidth, truncate, wrap } from '../layout.js';
 import { statusLabel, type Theme } from '../theme.js';
+import { markdownLines, useMarkdownRenderer } from '../markdown.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import type { StageViewModel } from '../view-model.js';
 
@@ -65,7 +65,8 @@ export function StageView({ model, theme, onEvent, onQuit, topology, presenter }
   };
   const { selected, confirm } = ui;
   const notes = ui.notes ? presenter?.notes : undefined;
-  const lesson = useMemo(() => renderMarkdown(notes ?? model.markdown, columns, theme.color).split('\n'), [notes, model.markdown, columns, theme.color]);
+  const rendered = useMarkdownRenderer();
+  const lesson = useMemo(() => markdownLines(notes ?? model.markdown, columns, theme.color), [notes, model.markdown, columns, theme.color, rendered]);
 
   // After a step succeeds, the next one is the natural thing to run.
   useEffect(() => {
