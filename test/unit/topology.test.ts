@@ -130,7 +130,8 @@ async function until<T>(read: () => T | undefined, what: string, timeoutMs = 200
   }
 }
 
-const event = (action: string, name: string) => `${JSON.stringify({ Type: 'container', Action: action, Actor: { Attributes: { name } } })}\n`;
+// As the engine sends them: a container's labels are among its event's attributes.
+const event = (action: string, name: string) => `${JSON.stringify({ Type: 'container', Action: action, Actor: { Attributes: { name, 'dev.dockerlab.managed': 'true' } } })}\n`;
 
 describe('watchTopology', () => {
   it('reports the topology once at the start', async () => {
