@@ -58,7 +58,8 @@ export function createProgressRecorder(store: ProgressStore, now: () => string =
     started: (stageId) => write((progress) => recordStarted(progress, stageId, now())),
     reported: (report) => write((progress) => recordReport(progress, report)),
     passedLive(report) {
-      if (read().stages[report.stageId]?.status === 'passed') return read();
+      const current = read();
+      if (current.stages[report.stageId]?.status === 'passed') return current;
       return write((progress) => (progress.stages[report.stageId]?.status === 'passed' ? progress : recordReport(progress, report)));
     },
     answered: (stageId, answers, { forgetFirst = false } = {}) =>

@@ -10,11 +10,6 @@ export interface EngineEventFilter {
   labels?: string[];
 }
 
-/** Pure: whether one line of the engine's event stream is a change worth a look. */
-export function isRelevantEvent(line: string): boolean {
-  return eventMatches(line, { types: [] });
-}
-
 /**
  * Pure: whether one line of the engine's event stream is a relevant change of an object the filter
  * admits (any type when `types` is empty; labels as `key=value`, read from the event's attributes,
@@ -46,7 +41,7 @@ interface Follower {
 }
 interface SharedStream {
   followers: Set<Follower>;
-  open: boolean;
+  /** Once it is open. */
   stream?: NodeJS.ReadableStream;
 }
 
@@ -66,7 +61,7 @@ export function followEngineEvents(docker: DockerClient, filter: EngineEventFilt
   if (!shared) {
     shared = openShared(docker);
     streams.set(docker, shared);
-  } else if (shared.open) {
+  } else if (shared.stream) {
     queueMicrotask(() => {
       if (shared!.followers.has(follower)) handlers.onOpen?.();
     });
@@ -83,7 +78,7 @@ export function followEngineEvents(docker: DockerClient, filter: EngineEventFilt
 }
 
 function openShared(docker: DockerClient): SharedStream {
-  const shared: SharedStream = { followers: new Set(), open: false };
+  const shared: SharedStream = { followers: new Set() };
   const lost = (error?: unknown) => {
     if (streams.get(docker) === shared) streams.delete(docker);
     const followers = [...shared.followers];
@@ -94,7 +89,6 @@ function openShared(docker: DockerClient): SharedStream {
     (opened) => {
       if (shared.followers.size === 0) return (opened as { destroy?: () => void }).destroy?.();
       shared.stream = opened;
-      shared.open = true;
       let partial = '';
       opened.on('data', (chunk: Buffer | string) => {
         const lines = (partial + chunk.toString()).split('\n');
