@@ -21,7 +21,8 @@ export async function loadInterface(): Promise<typeof import('./start-tui.js')> 
   const fetchDescriptor = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
   if (fetchDescriptor?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
   try {
-    return await import('./start-tui.js');
+    const [tui] = await Promise.all([import('./start-tui.js'), import('./yoga.js').then(({ yogaReady }) => yogaReady())]);
+    return tui;
   } finally {
     if (fetchDescriptor?.configurable) Object.defineProperty(globalThis, 'fetch', fetchDescriptor);
     for (const [name, value] of saved) {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 
@@ -28,8 +29,12 @@ describe('npm start builds only when the build is stale', () => {
 });
 
 describe('the bundle', () => {
-  it('is made by the build, and `lab` runs from it: the lab loads a few chunks, none of its compiled modules', () => {
+  const lab = (args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): string =>
+    execFileSync(process.execPath, [...nodeArgs, join(root, 'dist', 'cli', 'main.js'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+
+  it('is made by the build, and `lab` runs from it: past its loader, no compiled module of the lab is loaded', () => {
     buildIfStale();
+    expect(existsSync(join(root, 'dist', 'app', 'lab.cjs'))).toBe(true);
     const trace = join(root, 'dist', '.load-trace');
     // A resolve hook that writes down each module the lab loads from dist/.
     const hook = `data:text/javascript,${encodeURIComponent(`
@@ -40,13 +45,33 @@ describe('the bundle', () => {
         return result;
       }`)}`;
     const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
-    execFileSync('rm', ['-f', trace]);
-    const listed = execFileSync(process.execPath, ['--import', register, join(root, 'dist', 'cli', 'main.js'), 'list'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    expect(listed).toContain('single-host');
-    const loaded = execFileSync('cat', [trace], { encoding: 'utf8' }).trim().split('\n');
-    execFileSync('rm', ['-f', trace]);
-    expect(loaded[0]).toMatch(/\/dist\/cli\/main\.js$/);
-    expect(loaded.slice(1).every((url) => url.includes('/dist/app/'))).toBe(true);
-    expect(loaded.some((url) => url.endsWith('/dist/app/lab.js'))).toBe(true);
+    rmSync(trace, { force: true });
+    expect(lab(['list'], {}, ['--import', register])).toContain('single-host');
+    const loaded = readFileSync(trace, 'utf8').trim().split('\n').map((url) => url.replace(/^.*\/dist\//, ''));
+    rmSync(trace, { force: true });
+    expect(loaded).toEqual(['cli/main.js', 'cli/script-bundle.js', 'runtime/paths.js']);
+  }, 120_000);
+
+  it("runs with V8's code cache: written on the first run of a command, used as it is on the next, made again when unusable", () => {
+    buildIfStale();
+    const cacheHome = mkdtempSync(join(tmpdir(), 'lab-code-cache-'));
+    try {
+      const env = { XDG_CACHE_HOME: cacheHome };
+      const caches = () => readdirSync(join(cacheHome, 'dockerlab', 'code')).filter((name) => name.startsWith('list-'));
+      expect(lab(['list'], env)).toContain('single-host');
+      expect(caches()).toHaveLength(1);
+      const cache = join(cacheHome, 'dockerlab', 'code', caches()[0]!);
+      const written = readFileSync(cache);
+      expect(written.length).toBeGreaterThan(10_000);
+      expect(lab(['list'], env)).toContain('single-host');
+      expect(readFileSync(cache).equals(written)).toBe(true);
+      // Not V8's: refused, the lab runs as without one, and writes a good cache in its place.
+      writeFileSync(cache, 'not a code cache');
+      expect(lab(['list'], env)).toContain('single-host');
+      expect(readFileSync(cache).equals(written)).toBe(false);
+      expect(readFileSync(cache).length).toBeGreaterThan(10_000);
+    } finally {
+      rmSync(cacheHome, { recursive: true, force: true });
+    }
   }, 120_000);
 });
