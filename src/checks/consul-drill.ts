@@ -99,9 +99,9 @@ export const consulDrill: DisruptiveCheckModule<typeof consulDrillSpec, DrillFac
       const captured = await docker.captureSpec(name);
       const running = (await docker.inspectContainer(name))?.running;
       if (!captured || !running || captured.labels[LABEL_MANAGED] !== 'true') return { missing: [name] };
-      // The engine records a shared namespace by container id; the re-created sidecar joins its server by name.
+      // The engine records shared namespaces by container id; the re-created sidecar joins its server by name.
       const servedBy = captured.labels[LABEL_AGENT_OF];
-      if (name !== spec.lb) specs.push(servedBy ? { ...captured, network: `container:${servedBy}` } : captured);
+      if (name !== spec.lb) specs.push(servedBy ? { ...captured, network: `container:${servedBy}`, ...(captured.pid ? { pid: `container:${servedBy}` } : {}) } : captured);
     }
     const port = (await docker.inspectContainer(spec.lb))!.ports.find((p) => p.containerPort === 80)?.hostPort;
     if (!port) return { missing: [`${spec.lb} (no published port)`] };

@@ -221,7 +221,7 @@ export function judgeCatalog(facts: CatalogFacts): Judgement {
   if (missing.length > 0) {
     problems.push(`${missing.map((server) => `${server} (${notPassingReason(server, facts.health)})`).join(', ')} ${missing.length === 1 ? 'runs' : 'run'} but ${missing.length === 1 ? 'is not a passing instance' : 'are not passing instances'} of simple-service.`);
     const first = missing[0]!;
-    hints.push(`Each server is registered by its agent, ${first}_agent: \`docker ps -a --filter name=${first}_agent\` shows whether it runs, \`docker logs ${first}_agent\` why not; \`docker start ${first}_agent\` registers ${first} again.`);
+    hints.push(`Each server is registered by its agent, ${first}_agent, which lives and dies with it: \`docker ps --filter name=${first}_agent\` shows whether it runs, \`docker logs ${first}_agent\` why not; a server restarted on its own has lost its agent, and \`lab deploy\` (as you deployed) puts both back.`);
   }
   if (extra.length > 0) {
     problems.push(`The catalog lists ${extra.map((instance) => `${instance.node} (${instance.address}:${instance.port})`).join(', ')} as passing, but no such server runs.`);

@@ -1,5 +1,5 @@
 import { HAPROXY_CONFIG_PATH } from '../deploy/plan.js';
-import { judgeRoundRobin, parseHaproxyLog } from './haproxy-log.js';
+import { judgeRoundRobin, parseHaproxyLog, type LogEvent } from './haproxy-log.js';
 import { observeLbs, requestsSinceStart, settledLog, type LbFacts } from '../probes/haproxy.js';
 import { sendRequests, type Served } from '../probes/requests.js';
 import { runningServers } from '../probes/servers.js';
@@ -74,6 +74,8 @@ export const lbSpread: ReadOnlyCheckModule<typeof lbSpreadSpec, LbSpreadFacts> =
 
 export interface LbRoundRobinFacts {
   lbs: (LbFacts & { configServers: string[]; lines: string[]; sent: number })[];
+  /** The running server containers (asked only when the check wants the log to name them). */
+  running?: string[];
 }
 
 /** The lesson line of a `lb-roundrobin` check. */
@@ -83,6 +85,8 @@ export const lbRoundRobinSpec = (z: Zod) =>
     ...checkBase(z),
     count: fields.lbCount(z),
     perServer: fields.perServer(z),
+    /** The log must name the containers that served (server_1…), not HAProxy's numbered slots. */
+    namesServers: z.boolean().default(false),
   });
 
 /** HAProxy's own log, read through the Docker API, shows the backends taking turns in config order. */
@@ -105,17 +109,40 @@ export const lbRoundRobin: ReadOnlyCheckModule<typeof lbRoundRobinSpec, LbRoundR
       await sendRequests(http, lb.port, sent);
       lbs.push({ ...lb, configServers, lines: await settledLog(docker, lb.name, before + sent), sent });
     }
-    return { lbs };
+    return { lbs, ...(spec.namesServers ? { running: await runningServers(docker) } : {}) };
   },
 
-  judge(spec, { lbs }) {
+  judge(spec, { lbs, running }) {
     const presence = judgePresence(spec.count, lbs);
     if (presence) return presence;
     for (const lb of lbs) {
-      const verdict = judgeRoundRobin(parseHaproxyLog(lb.lines), { servers: lb.configServers, lastRequests: lb.sent, container: lb.name, endpoint: `127.0.0.1:${lb.port}` });
+      const events = parseHaproxyLog(lb.lines);
+      if (running) {
+        const named = judgeNamesServers(events, lb.sent, running, lb.name);
+        if (named) return named;
+      }
+      const verdict = judgeRoundRobin(events, { servers: lb.configServers, lastRequests: lb.sent, container: lb.name, endpoint: `127.0.0.1:${lb.port}` });
       if (verdict.status !== 'pass') return fail(`${lb.name}: ${verdict.summary}`, verdict.hint);
     }
     const first = lbs[0]!;
     return pass(`${lbs.map((lb) => lb.name).join(', ')} logged round-robin turns (${first.configServers.slice(0, 3).join(' → ')}${first.configServers.length > 3 ? ' → …' : ''}).`);
   },
 };
+
+/**
+ * The article's proof is reading server_1, server_2, server_3 off HAProxy's log: each of the last
+ * `sent` requests must name a running server container. A DNS-mode backend (`server-template`) names
+ * its numbered slots instead (`webservers/server7`), which say nothing of who answered.
+ */
+export function judgeNamesServers(events: LogEvent[], sent: number, running: string[], lb: string): Judgement | undefined {
+  const served = events.flatMap((event) => (event.type === 'request' && event.server !== '<NOSRV>' ? [event.server] : [])).slice(-sent);
+  const strangers = [...new Set(served.filter((server) => !running.includes(server)))];
+  if (strangers.length === 0) return undefined;
+  const slots = strangers.every((name) => /^[a-z]+\d+$/i.test(name));
+  return fail(
+    `${lb}'s log names ${strangers.slice(0, 3).join(', ')}${strangers.length > 3 ? ' …' : ''}, not the servers that answered (${running.slice(0, 3).join(', ')}${running.length > 3 ? ' …' : ''}).`,
+    slots
+      ? `Those are the numbered slots of a DNS-mode backend (\`server-template\`): HAProxy fills them from Consul's answer in any order. \`lab deploy -c -l 1 ${Math.max(running.length, 1)}\` deploys the default, watch mode, whose configuration has a server line per container.`
+      : `\`docker exec ${lb} grep server ${HAPROXY_CONFIG_PATH}\` shows the names HAProxy logs.`,
+  );
+}

@@ -84,7 +84,7 @@ export function buildProgram(context: (options?: { engine?: boolean }) => Promis
     .option('-l, --lb <num_lbs>', 'also deploy this many HAProxy load balancers on 127.0.0.1:8181, 8282, …')
     .option('--prefix <prefix>', 'name the servers PREFIX_1..N', 'server')
     .option('--consul-servers <n>', 'with -c: how many Consul servers (default 5)')
-    .option('--lb-mode <mode>', 'with -c: how load balancers follow Consul: dns (default) or watch')
+    .option('--lb-mode <mode>', 'with -c: how load balancers follow Consul: watch (default: consul watch rewrites a server line per container and reloads HAProxy) or dns (numbered slots filled from Consul DNS)')
     .option('--dry-run', 'print the equivalent docker commands and change nothing')
     .action((servers: string | undefined, flags: DeployFlags) => run(async (ctx) => (await commands.deploy()).deployCommand(ctx, servers, flags))());
   program

@@ -9,7 +9,7 @@ export interface DeployOptions {
   consul: boolean;
   /** Consul servers to start with -c (the article's script starts five). */
   consulServers: number;
-  /** How load balancers follow Consul: DNS SRV slots (default) or `consul watch` + reload. */
+  /** How load balancers follow Consul: `consul watch` + reload (default: a server line per container) or DNS SRV slots. */
   lbMode: LbMode;
   dryRun: boolean;
 }
@@ -50,7 +50,7 @@ export function parseDeployOptions(raw: RawDeployOptions): DeployOptions {
   }
   const consulServers = raw.consulServers === undefined ? 5 : wholeNumber(raw.consulServers, 'The number of Consul servers');
   if (consulServers < 1 || consulServers > MAX_CONSUL) throw new UsageError(`The number of Consul servers must be between 1 and ${MAX_CONSUL}, not ${consulServers}.`);
-  const lbMode = (raw.lbMode ?? 'dns') as LbMode;
+  const lbMode = (raw.lbMode ?? 'watch') as LbMode;
   if (lbMode !== 'dns' && lbMode !== 'watch') throw new UsageError(`--lb-mode is "dns" or "watch", not "${raw.lbMode}".`);
   return { servers, lbs, prefix, consul, consulServers, lbMode, dryRun: Boolean(raw.dryRun) };
 }

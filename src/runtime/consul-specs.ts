@@ -102,8 +102,13 @@ export function agentSidecarSpec(options: AgentOptions): ContainerSpec {
   return {
     name: agentName(options.container),
     image: options.image ?? CONSUL_IMAGE,
-    // No ports and no network of its own: it lives in the served container's namespace.
+    // No ports and no network of its own: it lives in the served container's namespaces, its network
+    // (the check reaches the service on localhost) and its processes: when the served container
+    // ends, for `docker rm -f` or any other reason, the kernel ends the agent too, and the engine
+    // removes it. No orphan agent is left, cut off, to be cleaned up later.
     network: `container:${options.container}`,
+    pid: `container:${options.container}`,
+    autoRemove: true,
     labels: { ...options.labels, ...labLabels(CONSUL_STAGE, ROLE_CONSUL_AGENT), [LABEL_AGENT_OF]: options.container },
     command: agentCommand(options),
   };

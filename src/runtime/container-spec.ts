@@ -6,6 +6,13 @@ export interface ContainerSpec {
   image: string;
   labels: Record<string, string>;
   network?: string;
+  /**
+   * `container:NAME`: the container joins NAME's process namespace, so it lives only as long as NAME
+   * does (when NAME's first process ends, the kernel ends every process in its namespace).
+   */
+  pid?: string;
+  /** Removed by the engine once it stops (`--rm`): a container that is part of another leaves nothing behind. */
+  autoRemove?: boolean;
   /** The container's host name (lab machines are named like docker-machine's hosts). */
   hostname?: string;
   env?: Record<string, string>;
@@ -44,6 +51,8 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
     ...(spec.ports?.length ? { ExposedPorts: exposed } : {}),
     HostConfig: {
       ...(spec.network ? { NetworkMode: spec.network } : {}),
+      ...(spec.pid ? { PidMode: spec.pid } : {}),
+      ...(spec.autoRemove ? { AutoRemove: true } : {}),
       ...(spec.ports?.length ? { PortBindings: bindings } : {}),
       ...(spec.privileged ? { Privileged: true } : {}),
       ...(spec.cgroupns ? { CgroupnsMode: spec.cgroupns } : {}),
@@ -62,6 +71,8 @@ export function toDockerArgs(spec: ContainerSpec): string[] {
     '--name', spec.name,
     ...(spec.hostname ? ['--hostname', spec.hostname] : []),
     ...(spec.network ? ['--network', spec.network] : []),
+    ...(spec.pid ? ['--pid', spec.pid] : []),
+    ...(spec.autoRemove ? ['--rm'] : []),
     ...(spec.ports ?? []).flatMap((p) => ['-p', `${p.hostIp ?? LOOPBACK}:${p.hostPort}:${p.containerPort}`]),
     ...(spec.privileged ? ['--privileged'] : []),
     ...(spec.cgroupns ? [`--cgroupns=${spec.cgroupns}`] : []),

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 // Before dockerode: it defers what dockerode would load and the lab seldom uses.
 import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deferEngineExtras } from './defer-engine-extras.js';
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
@@ -14,6 +15,9 @@ import { explainEngineError } from './engine-errors.js';
 import { detectSite, type EngineSite } from './engine-site.js';
 import { observeSwarm, type SwarmView } from './swarm-api.js';
 import { MANAGED_FILTER } from './names.js';
+
+/** How long a removal the engine has already begun may take before the lab goes on. */
+const REMOVAL_WAIT_MS = 15_000;
 
 let dockerode: typeof Docker | undefined;
 /**
@@ -221,7 +225,17 @@ class DockerodeClient implements DockerClient {
   }
 
   async removeContainer(name: string): Promise<void> {
-    await this.ignoreMissing(this.api.getContainer(name).remove({ force: true, v: true }));
+    const container = this.api.getContainer(name);
+    try {
+      await container.remove({ force: true, v: true });
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      // Already being removed (an agent goes with its server, and the engine removes it: --rm): gone
+      // once the engine is done, and its name free for the container that replaces it.
+      if (statusOf(error) !== 409 || !/in progress/i.test(String((error as Error).message))) throw this.translate(error);
+      const gone = () => container.inspect().then(() => false, (missing: unknown) => statusOf(missing) === 404);
+      for (const deadline = Date.now() + REMOVAL_WAIT_MS; !(await gone()) && Date.now() < deadline; ) await sleep(100);
+    }
   }
 
   async run(spec: ContainerSpec, timeoutMs = 30_000): Promise<{ exitCode: number; output: string }> {
@@ -281,6 +295,8 @@ class DockerodeClient implements DockerClient {
       labels: info.Config.Labels ?? {},
       env,
       ...(info.HostConfig.NetworkMode ? { network: info.HostConfig.NetworkMode } : {}),
+      ...(info.HostConfig.PidMode ? { pid: info.HostConfig.PidMode } : {}),
+      ...(info.HostConfig.AutoRemove ? { autoRemove: true } : {}),
       ...(ports.length > 0 ? { ports } : {}),
       ...(info.Config.Cmd ? { command: info.Config.Cmd } : {}),
     };

@@ -168,7 +168,7 @@ describe('judgeCatalog', () => {
     expect(judgement.status).toBe('fail');
     expect(judgement.summary).toBe('server_2 (not registered: its agent is not running or left) runs but is not a passing instance of simple-service.');
     expect(judgement.hint).toContain('docker logs server_2_agent');
-    expect(judgement.hint).toContain('docker start server_2_agent');
+    expect(judgement.hint).toContain('server_2_agent, which lives and dies with it');
     expect(catalogSettling(facts)).toBe(false);
   });
 

@@ -40,16 +40,16 @@ describe('Consul server specs', () => {
 });
 
 describe('agent sidecar specs', () => {
-  it('runs in the served container\'s network namespace, named after it, and registers the service', () => {
+  it('runs in the served container\'s network and process namespaces (it ends with it, and is removed), named after it, and registers the service', () => {
     const spec = agentSidecarSpec({ container: 'server_1', servers, registerService: true });
     expect(dockerRunLine(spec)).toBe(
-      'docker run -d --name server_1_agent --network container:server_1' +
+      'docker run -d --name server_1_agent --network container:server_1 --pid container:server_1 --rm' +
         ' --label dev.dockerlab.managed=true --label dev.dockerlab.stage=service-discovery --label dev.dockerlab.role=consul-agent --label dev.dockerlab.agent-of=server_1' +
         ' localhost:5000/simple-consul consul agent -config-file=/consul/config/agent.hcl -config-file=/consul/config/simple-service.json -node=server_1' +
         ' -join=simple_consul_1 -join=simple_consul_2 -join=simple_consul_3',
     );
     expect(spec.ports).toBeUndefined();
-    expect(toCreateOptions(spec).HostConfig?.NetworkMode).toBe('container:server_1');
+    expect(toCreateOptions(spec).HostConfig).toMatchObject({ NetworkMode: 'container:server_1', PidMode: 'container:server_1', AutoRemove: true });
   });
 
   it('registers nothing next to a load balancer', () => {

@@ -31,8 +31,8 @@ const usage = (raw: Parameters<typeof parseDeployOptions>[0]): UsageError => {
 
 describe('lab deploy options', () => {
   it('reads the article\'s options', () => {
-    expect(parseDeployOptions({ servers: '10', lb: '3', prefix: 'web' })).toEqual({ servers: 10, lbs: 3, prefix: 'web', consul: false, consulServers: 5, lbMode: 'dns', dryRun: false });
-    expect(parseDeployOptions({ servers: '4', consul: true, consulServers: '3', lbMode: 'watch' })).toMatchObject({ consul: true, consulServers: 3, lbMode: 'watch' });
+    expect(parseDeployOptions({ servers: '10', lb: '3', prefix: 'web' })).toEqual({ servers: 10, lbs: 3, prefix: 'web', consul: false, consulServers: 5, lbMode: 'watch', dryRun: false });
+    expect(parseDeployOptions({ servers: '4', consul: true, consulServers: '3', lbMode: 'dns' })).toMatchObject({ consul: true, consulServers: 3, lbMode: 'dns' });
   });
 
   it.each([['0'], ['-1'], ['201'], ['ten'], ['3.5'], ['']])('refuses %p servers with exit 2', (servers) => {
