@@ -12,6 +12,7 @@ import { lbRoundRobin, lbSpread } from './load-balancers.js';
 import { crossHostConsul, crossHostLb, machineRoles } from './multi-host.js';
 import { quizCheck } from './quiz.js';
 import { registryImage } from './registry-image.js';
+import { scaledOut } from './scaled-out.js';
 import { serversCheck } from './servers.js';
 import { swarmNodes, swarmRequests, swarmReschedule, swarmService } from './swarm.js';
 import type { CheckEffect, CheckModule, SpecFrom, SpecMaker, Zod } from './types.js';
@@ -28,6 +29,7 @@ const CHECK_MODULES = [
   consulCatalog,
   lbBackends,
   consulDrill,
+  scaledOut,
   machineRoles,
   crossHostLb,
   crossHostConsul,

@@ -79,12 +79,12 @@ export function buildProgram(context: (options?: { engine?: boolean }) => Promis
     .action((stage: string | undefined, options: { all?: boolean }) => run(async (ctx) => (await commands.reset()).resetCommand(ctx, stage, options))());
   program
     .command('deploy [num_servers]')
-    .description('deploy num_servers servers (and -l load balancers), replacing the lab\'s earlier ones')
-    .option('-c, --consul', 'register the servers with Consul (service-discovery stage)')
-    .option('-l, --lb <num_lbs>', 'also deploy this many HAProxy load balancers on 127.0.0.1:8181, 8282, …')
+    .description("deploy num_servers servers, replacing the lab's earlier ones (with a Consul cluster running, each registers with it, and the running load balancers follow)")
+    .option('-c, --consul', '(re)deploy the Consul servers too, and register the servers with them (service-discovery stage)')
+    .option('-l, --lb <num_lbs>', '(re)deploy this many HAProxy load balancers too, on 127.0.0.1:8181, 8282, …')
     .option('--prefix <prefix>', 'name the servers PREFIX_1..N', 'server')
     .option('--consul-servers <n>', 'with -c: how many Consul servers (default 5)')
-    .option('--lb-mode <mode>', 'with -c: how load balancers follow Consul: watch (default: consul watch rewrites a server line per container and reloads HAProxy) or dns (numbered slots filled from Consul DNS)')
+    .option('--lb-mode <mode>', 'with Consul: how load balancers follow it: watch (default: consul watch rewrites a server line per container and reloads HAProxy) or dns (numbered slots filled from Consul DNS)')
     .option('--dry-run', 'print the equivalent docker commands and change nothing')
     .action((servers: string | undefined, flags: DeployFlags) => run(async (ctx) => (await commands.deploy()).deployCommand(ctx, servers, flags))());
   program

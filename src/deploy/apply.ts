@@ -25,6 +25,8 @@ export interface DeployTimings {
  * inside the engine (network set-up, runc), so more than a couple at once only queues there.
  */
 export const CONCURRENCY = { remove: 8, create: 8, start: 3 };
+/** A Consul agent leaves in well under a second; a slow machine gets this long before SIGKILL. */
+const LEAVE_GRACE_SECONDS = 10;
 
 /** Runs `work` over `items`, at most `limit` at a time, reporting each as it ends. */
 export async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>, onDone?: (item: T, done: number) => void): Promise<void> {
@@ -58,7 +60,10 @@ export async function applyDeploy(plan: DeployPlan, docker: DockerClient, onProg
     return Date.now() - phaseStart;
   };
 
-  const removeMs = await phase('remove', plan.remove.map((name) => ({ name })), CONCURRENCY.remove, ({ name }) => docker.removeContainer(name));
+  const leaveStart = Date.now();
+  await eachLimited(plan.leave, CONCURRENCY.remove, (name) => docker.stopContainer(name, LEAVE_GRACE_SECONDS));
+  const leaveMs = Date.now() - leaveStart;
+  const removeMs = leaveMs + (await phase('remove', plan.remove.map((name) => ({ name })), CONCURRENCY.remove, ({ name }) => docker.removeContainer(name)));
   const item = (spec: ContainerSpec, config?: string) => ({ name: spec.name, spec, config });
   // Start order: Consul servers (agents join them), servers, their agents (they share a server's
   // network namespace, so it must run), then the load balancers (they resolve the servers) and theirs.

@@ -11,6 +11,8 @@ export interface DeployOptions {
   consulServers: number;
   /** How load balancers follow Consul: `consul watch` + reload (default: a server line per container) or DNS SRV slots. */
   lbMode: LbMode;
+  /** --lb-mode was given: with no Consul to follow, the plan refuses it. */
+  lbModeGiven?: boolean;
   dryRun: boolean;
 }
 
@@ -45,12 +47,12 @@ export function parseDeployOptions(raw: RawDeployOptions): DeployOptions {
   const prefix = raw.prefix ?? 'server';
   if (!/^[a-z][a-z0-9-]{0,30}$/.test(prefix)) throw new UsageError(`The prefix "${prefix}" is not a usable container name start.`, 'Use lowercase letters, digits and dashes, starting with a letter.');
   const consul = Boolean(raw.consul);
-  if (!consul && (raw.consulServers !== undefined || raw.lbMode !== undefined)) {
-    throw new UsageError('--consul-servers and --lb-mode go with -c/--consul.', 'For example `lab deploy -c -l 1 5`.');
+  if (!consul && raw.consulServers !== undefined) {
+    throw new UsageError('--consul-servers goes with -c/--consul.', 'For example `lab deploy -c --consul-servers 3 -l 1 5`.');
   }
   const consulServers = raw.consulServers === undefined ? 5 : wholeNumber(raw.consulServers, 'The number of Consul servers');
   if (consulServers < 1 || consulServers > MAX_CONSUL) throw new UsageError(`The number of Consul servers must be between 1 and ${MAX_CONSUL}, not ${consulServers}.`);
   const lbMode = (raw.lbMode ?? 'watch') as LbMode;
   if (lbMode !== 'dns' && lbMode !== 'watch') throw new UsageError(`--lb-mode is "dns" or "watch", not "${raw.lbMode}".`);
-  return { servers, lbs, prefix, consul, consulServers, lbMode, dryRun: Boolean(raw.dryRun) };
+  return { servers, lbs, prefix, consul, consulServers, lbMode, ...(raw.lbMode !== undefined ? { lbModeGiven: true } : {}), dryRun: Boolean(raw.dryRun) };
 }

@@ -1,4 +1,4 @@
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import { HAPROXY_CONFIG_PATH, renderHaproxyConfig } from '../runtime/haproxy-config.js';
 import type { ContainerFacts } from '../runtime/docker.js';
 import { type ContainerSpec, shellWord, toDockerArgs } from '../runtime/container-spec.js';
@@ -20,6 +20,12 @@ export interface DeployPlan {
   network: string;
   /** The lab's own containers this deploy replaces. */
   remove: string[];
+  /**
+   * Of those, the Consul agents to stop first, so that each leaves the cluster that stays (SIGTERM:
+   * leave_on_terminate): the new servers, named as the old, then register at once instead of waiting
+   * while Consul still holds a failed node of their name.
+   */
+  leave: string[];
   /** Consul servers (with -c), started first so the agents can join them. */
   consulServers: ContainerSpec[];
   servers: ContainerSpec[];
@@ -31,6 +37,7 @@ export interface DeployPlan {
 }
 
 const isOurs = (container: ContainerFacts): boolean => container.labels[LABEL_MANAGED] === 'true';
+const CONSUL_NAME = /^simple_consul_\d+$/;
 const serverName = (prefix: string, index: number): string => `${prefix}_${index}`;
 
 /**
@@ -41,10 +48,17 @@ export function planDeploy(options: DeployOptions, existing: ContainerFacts[], d
   const serverPattern = new RegExp(`^${options.prefix}_\\d+$`);
   const servers = Array.from({ length: options.servers }, (_, i) => serverName(options.prefix, i + 1));
   const lbs = Array.from({ length: options.lbs }, (_, i) => lbName(i + 1));
-  const consulNames = options.consul ? consulServerNames(options.consulServers) : [];
-  const watchMode = options.consul && options.lbMode === 'watch';
-  const agentNames = options.consul ? [...servers, ...(watchMode ? lbs : [])].map(agentName) : [];
-  const wanted = new Set([...servers, ...lbs, ...consulNames, ...agentNames]);
+  // Service discovery: Consul servers deployed now (-c), or a Consul cluster of the lab's already
+  // running, which the new servers join as it is (scaling on demand touches nothing but the servers).
+  const runningConsul = existing.filter((c) => isOurs(c) && c.running && c.labels[LABEL_ROLE] === 'consul' && CONSUL_NAME.test(c.name)).map((c) => c.name).sort(byIndex);
+  const consulNames = options.consul ? consulServerNames(options.consulServers) : runningConsul;
+  const discovery = consulNames.length > 0;
+  if (!discovery && options.lbModeGiven) {
+    throw new UsageError('--lb-mode says how load balancers follow Consul, and no Consul runs.', 'Deploy Consul with it: `lab deploy -c -l 1 5`.');
+  }
+  const watchMode = discovery && options.lbMode === 'watch';
+  const agentNames = discovery ? [...servers, ...(watchMode ? lbs : [])].map(agentName) : [];
+  const wanted = new Set([...servers, ...lbs, ...(options.consul ? consulNames : []), ...agentNames]);
 
   const strangers = existing.filter((c) => wanted.has(c.name) && !isOurs(c)).map((c) => c.name);
   if (strangers.length > 0) {
@@ -62,20 +76,21 @@ export function planDeploy(options: DeployOptions, existing: ContainerFacts[], d
       (wanted.has(c.name) ||
         (role(c) === 'server' && serverPattern.test(c.name)) ||
         (options.lbs > 0 && role(c) === 'lb' && /^simple_haproxy_\d+$/.test(c.name)) ||
-        (options.consul && role(c) === 'consul' && /^simple_consul_\d+$/.test(c.name)) ||
+        (options.consul && role(c) === 'consul' && CONSUL_NAME.test(c.name)) ||
         (role(c) === 'consul-agent' && (serverPattern.test(servedBy(c)) || (options.lbs > 0 && servedBy(c).startsWith('simple_haproxy_'))))),
   );
   const deployLabels = { [LABEL_DEPLOY]: deployId };
-  const lbConfig = !options.consul
+  const lbConfig = !discovery
     ? renderHaproxyConfig({ servers: servers.map((server) => ({ name: server, address: `${server}:8080` })) })
     : watchMode
       ? renderWatchTemplateConfig([])
       : renderDnsDiscoveryConfig({ consulServers: consulNames, slots: Math.max(20, options.servers * 2) });
-  const lbStage = options.consul ? 'service-discovery' : 'load-balancing';
+  const lbStage = discovery ? 'service-discovery' : 'load-balancing';
   return {
     deployId,
     network: NETWORK,
     remove: [...new Set(replaced.map((c) => c.name))].sort(byIndex),
+    leave: options.consul ? [] : [...new Set(replaced.filter((c) => role(c) === 'consul-agent' && c.running).map((c) => c.name))].sort(byIndex),
     consulServers: options.consul ? consulServerSpecs(options.consulServers, { network: NETWORK, labels: deployLabels }) : [],
     servers: servers.map((name) => ({
       name,
@@ -84,7 +99,7 @@ export function planDeploy(options: DeployOptions, existing: ContainerFacts[], d
       env: { SERVER_NAME: name },
       labels: { ...labLabels('horizontal-scale', 'server'), ...deployLabels, [LABEL_PREFIX]: options.prefix },
     })),
-    agents: options.consul ? servers.map((container) => agentSidecarSpec({ container, servers: consulNames, registerService: true, labels: deployLabels })) : [],
+    agents: discovery ? servers.map((container) => agentSidecarSpec({ container, servers: consulNames, registerService: true, labels: deployLabels })) : [],
     lbs: lbs.map((name, i) => ({
       spec: {
         name,
@@ -114,6 +129,7 @@ export function planAsCommands(plan: DeployPlan, configDir = '.'): string[] {
     .flatMap(([key, value]) => ['--label', `${key}=${value}`]);
   return [
     `docker network inspect ${plan.network} >/dev/null 2>&1 || docker network create ${networkLabels.join(' ')} ${plan.network}`,
+    ...(plan.leave.length > 0 ? [`docker stop ${plan.leave.join(' ')}`] : []),
     ...(plan.remove.length > 0 ? [`docker rm -f ${plan.remove.join(' ')}`] : []),
     ...[...plan.consulServers, ...plan.servers, ...plan.agents].map(runLine),
     ...plan.lbs.flatMap(({ spec }) => [

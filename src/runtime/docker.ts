@@ -107,6 +107,8 @@ export interface DockerClient {
   site(): Promise<EngineSite>;
   /** Kills a container (SIGKILL): the drill's lost host. */
   killContainer(name: string): Promise<void>;
+  /** Stops a container as `docker stop` does (SIGTERM, then SIGKILL after `graceSeconds`); one gone or stopped already is fine. */
+  stopContainer(name: string, graceSeconds: number): Promise<void>;
   createVolume(name: string, labels: Record<string, string>): Promise<void>;
   /** Volumes and networks carrying every given label. */
   listVolumes(labelFilters: string[]): Promise<{ name: string; driver: string; labels: Record<string, string> }[]>;
@@ -200,6 +202,15 @@ class DockerodeClient implements DockerClient {
 
   async killContainer(name: string): Promise<void> {
     await this.call(() => this.api.getContainer(name).kill());
+  }
+
+  async stopContainer(name: string, graceSeconds: number): Promise<void> {
+    try {
+      await this.api.getContainer(name).stop({ t: graceSeconds });
+    } catch (error) {
+      // 304: not running; 404: gone (an agent the engine removed as it stopped).
+      if (statusOf(error) !== 304 && statusOf(error) !== 404) throw this.translate(error);
+    }
   }
 
   async createVolume(name: string, labels: Record<string, string>): Promise<void> {

@@ -38,6 +38,35 @@ describe('stage service-discovery on a real engine', () => {
     expect(ids()).toEqual(before);
   }, 120_000);
 
+  it('scales on demand: `lab deploy 10` keeps the load balancer and Consul (same ids), and the running load balancer reaches all 10 within seconds', async () => {
+    const kept = () => docker('ps', '-q', '--no-trunc', '--filter', 'name=simple_haproxy_1', '--filter', 'name=simple_consul_').split('\n').sort();
+    const before = kept();
+    expect(before).toHaveLength(7); // the load balancer, its agent and five Consul servers
+    const live = () =>
+      docker('exec', 'simple_haproxy_1', 'sh', '-c', 'echo "show servers state webservers" | socat stdio /var/run/haproxy.sock')
+        .split('\n')
+        .filter((line) => /^\d+ webservers \d+ server_\d+ \S+ 2 /.test(line)).length;
+    const started = Date.now();
+    expect((await runLab(['deploy', '10'], env)).code).toBe(0);
+    const deployed = Date.now();
+    while (live() < 10 && Date.now() - deployed < 30_000) await new Promise((resolve) => setTimeout(resolve, 200));
+    process.stdout.write(`lab deploy 10: ${deployed - started} ms; the running LB reached all 10 servers ${Date.now() - started} ms after it started (${Date.now() - deployed} ms after it returned)\n`);
+    expect(live()).toBe(10);
+    expect(kept()).toEqual(before);
+    const run = await checkUntil('service-discovery', env, 0, 20_000);
+    expect(run.stdout).toMatch(/✔ scaled on demand.*server_1…server_10 \(10\)/);
+  }, 180_000);
+
+  it('fails the scale-out check after a deploy that re-creates everything', async () => {
+    expect((await runLab(['deploy', '-c', '-l', '1', '5'], env)).code).toBe(0);
+    const run = await runLab(['check', 'service-discovery'], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/✖ scaled on demand.*simple_haproxy_1, simple_consul_1.* deployed with the servers or after them/);
+    // Scaled on demand again: the stage passes, for the tests after this one.
+    expect((await runLab(['deploy', '5'], env)).code).toBe(0);
+    expect((await checkUntil('service-discovery', env, 0, 30_000)).code).toBe(0);
+  }, 240_000);
+
   it('names the server whose agent is stuck: the catalog no longer matches', async () => {
     // Paused, not stopped: a stopped agent is removed by the engine (it is part of its server).
     docker('pause', 'server_2_agent');
@@ -81,6 +110,8 @@ describe('stage service-discovery with DNS-mode load balancers', () => {
 
   it("passes every check but the log's, the drill included, and the log check says the log names slots, not servers", async () => {
     expect((await runLab(['deploy', '-c', '-l', '1', '--lb-mode', 'dns', '5'], env)).code).toBe(0);
+    // Scaling on demand works in this mode too: the slots fill from Consul's answer.
+    expect((await runLab(['deploy', '6'], env)).code).toBe(0);
     // Until everything else has converged (a deploy waits for the leader, not for the catalog).
     const failures = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('✖'));
     const started = Date.now();

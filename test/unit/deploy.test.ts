@@ -48,7 +48,7 @@ describe('lab deploy options', () => {
   });
 
   it('refuses Consul options without -c, and bad ones with it', () => {
-    expect(usage({ servers: '2', consulServers: '3' }).message).toContain('go with -c');
+    expect(usage({ servers: '2', consulServers: '3' }).message).toContain('goes with -c');
     expect(usage({ servers: '2', consul: true, consulServers: '0' }).message).toContain('between 1 and 9');
     expect(usage({ servers: '2', consul: true, lbMode: 'magic' }).message).toContain('"dns" or "watch"');
   });
@@ -84,6 +84,38 @@ describe('the deploy plan', () => {
     expect(plan.remove).toEqual(['simple_haproxy_1']);
     expect(plan.lbs.map((lb) => lb.spec.ports)).toEqual([[{ containerPort: 80, hostPort: 8181 }], [{ containerPort: 80, hostPort: 8282 }]]);
     expect(plan.lbs[0]!.config).toContain('server server_3 server_3:8080');
+  });
+
+  it('scales on demand: with the lab\'s Consul running, `lab deploy 8` replaces only the servers and their agents, which join it', () => {
+    const consul = [1, 2, 3, 4, 5].map((n) => container(`simple_consul_${n}`, lab('consul')));
+    const existing = [
+      ...consul,
+      container('simple_haproxy_1', lab('lb')),
+      container('simple_haproxy_1_agent', { ...lab('consul-agent'), 'dev.dockerlab.agent-of': 'simple_haproxy_1' }),
+      ...[1, 2, 3, 4, 5].flatMap((n) => [container(`server_${n}`, lab('server')), container(`server_${n}_agent`, { ...lab('consul-agent'), 'dev.dockerlab.agent-of': `server_${n}` })]),
+    ];
+    const plan = planDeploy(options({ servers: 8, lbMode: 'watch' }), existing, 'd2');
+    expect(plan.remove).toEqual([1, 2, 3, 4, 5].flatMap((n) => [`server_${n}`, `server_${n}_agent`]).sort(byIndex));
+    expect(plan.leave).toEqual([1, 2, 3, 4, 5].map((n) => `server_${n}_agent`));
+    expect(planAsCommands(plan)[1]).toBe('docker stop server_1_agent server_2_agent server_3_agent server_4_agent server_5_agent');
+    expect(plan.consulServers).toEqual([]);
+    expect(plan.lbs).toEqual([]);
+    expect(plan.lbAgents).toEqual([]);
+    expect(plan.agents.map((agent) => agent.name)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `server_${n}_agent`));
+    expect(plan.agents[7]!.command).toEqual(expect.arrayContaining(['-join=simple_consul_1', '-join=simple_consul_5']));
+    // A Consul server that is not running is not one to join.
+    const stopped = existing.map((c) => (c.name === 'simple_consul_5' ? { ...c, running: false } : c));
+    expect(planDeploy(options({ servers: 2 }), stopped, 'd3').agents[0]!.command).not.toContain('-join=simple_consul_5');
+    // -l with Consul running: load balancers that follow it, replaced; -c: the Consul servers too.
+    const withLb = planDeploy(options({ servers: 8, lbs: 1, lbMode: 'watch' }), existing, 'd4');
+    expect(withLb.remove).toEqual(expect.arrayContaining(['simple_haproxy_1', 'simple_haproxy_1_agent']));
+    expect(withLb.remove).not.toContain('simple_consul_1');
+    expect(withLb.lbAgents.map((agent) => agent.name)).toEqual(['simple_haproxy_1_agent']);
+    expect(planDeploy(options({ servers: 8, consul: true }), existing, 'd5').remove).toEqual(expect.arrayContaining(['simple_consul_1', 'simple_consul_5']));
+  });
+
+  it('refuses --lb-mode when there is no Consul to follow', () => {
+    expect(() => planDeploy(options({ lbs: 1, lbMode: 'dns', lbModeGiven: true }), [], 'd6')).toThrow('no Consul runs');
   });
 
   it('prints the docker commands it stands for, one per line', () => {
