@@ -77,13 +77,16 @@ report('lab check single-host (goal ≤ 4×)', check, 'node -e 0', bareStart);
 lab('reset', '--all');
 
 // 3. Image builds: cold (no layer cache, packages fetched from Debian's archive) against warm.
-const root = process.cwd();
-const cold = time(() => {
-  for (const image of LAB_IMAGES) run('bash', ['-c', buildCommand(image).replace('docker build', 'docker build --no-cache')], { cwd: root });
-});
-const warm = time(() => lab('images', 'build', '--offline'));
-report(`image build, ${LAB_IMAGES.length} images, cold (--no-cache)`, cold, 'warm rebuild', warm);
-report(`image build, ${LAB_IMAGES.length} images, warm (lab images build)`, warm, 'cold build', cold);
+// `node bench/run.js --startup` stops before them (minutes of downloads): start-up figures only.
+if (!process.argv.includes('--startup')) {
+  const root = process.cwd();
+  const cold = time(() => {
+    for (const image of LAB_IMAGES) run('bash', ['-c', buildCommand(image).replace('docker build', 'docker build --no-cache')], { cwd: root });
+  });
+  const warm = time(() => lab('images', 'build', '--offline'));
+  report(`image build, ${LAB_IMAGES.length} images, cold (--no-cache)`, cold, 'warm rebuild', warm);
+  report(`image build, ${LAB_IMAGES.length} images, warm (lab images build)`, warm, 'cold build', cold);
+}
 
 console.log('\ndockerlab benchmarks (one run, medians where repeated)\n');
 console.table(rows);
