@@ -54,6 +54,10 @@ export interface ContainerFacts {
   ports: PortBinding[];
   /** Network name → the container's address on it. */
   networks: Record<string, string>;
+  /** When the engine created it (ISO time, the engine's clock). */
+  created?: string;
+  /** What is mounted where: a named volume (`name`) or a host path. */
+  mounts?: { type: string; name?: string; destination: string; readOnly: boolean }[];
 }
 
 export interface ImageFacts {
@@ -461,6 +465,8 @@ function containerFacts(info: Docker.ContainerInspectInfo): ContainerFacts {
     labels: info.Config.Labels ?? {},
     ports,
     networks,
+    created: info.Created,
+    mounts: (info.Mounts ?? []).map((mount) => ({ type: mount.Type, ...(mount.Name ? { name: mount.Name } : {}), destination: mount.Destination, readOnly: mount.RW === false })),
   };
 }
 

@@ -50,8 +50,18 @@ describe('stage single-host on a real engine', () => {
     expect(check.code).toBe(0);
     const report = JSON.parse(check.stdout) as { passed: boolean; results: { status: string }[] };
     expect(report.passed).toBe(true);
-    expect(report.results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(report.results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
   });
+
+  it("fails the volume check after a push to the running registry, and passes once a new registry container serves the same volume", async () => {
+    execFileSync('docker', ['push', 'localhost:5000/simple-server'], { stdio: 'ignore' });
+    const volumeLine = (stdout: string) => stdout.split('\n').find((line) => line.includes("the registry's data outlived"));
+    expect(volumeLine((await runLab(['check', 'single-host'], env)).stdout)).toMatch(/^✖ .*is the container simple-server:latest was pushed to/);
+    execFileSync('bash', ['-c', 'docker ps -aq --filter label=dev.dockerlab.role=registry | xargs -r docker rm -f'], { stdio: 'ignore' });
+    // The solution starts the registry again (its setup), pushes, and re-creates it on the same volume.
+    expect((await runLab(['solve', 'single-host'], env)).code).toBe(0);
+    expect(volumeLine((await runLab(['check', 'single-host'], env)).stdout)).toMatch(/^✔ /);
+  }, 120_000);
 
   it('records the pass in progress', async () => {
     const status = JSON.parse((await runLab(['status', '--json'], env)).stdout) as { stages: { id: string; status: string }[] };

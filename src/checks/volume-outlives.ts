@@ -1,0 +1,70 @@
+import type { ContainerFacts } from '../runtime/docker.js';
+import { fail, pass, type ReadOnlyCheckModule, type Zod } from './types.js';
+import { checkBase } from './spec-base.js';
+
+export interface VolumeOutlivesFacts {
+  container?: ContainerFacts;
+  /** When the data file was last written (ms since the epoch), read inside the container; undefined when it is not there. */
+  writtenMs?: number;
+}
+
+/** The lesson line of a `volume-outlives` check. */
+export const volumeOutlivesSpec = (z: Zod) =>
+  z.object({
+    kind: z.literal('volume-outlives'),
+    ...checkBase(z),
+    container: z.string().default('simple-registry'),
+    volume: z.string().default('simple-registry-data'),
+    /** Where the container mounts the volume. */
+    path: z.string().default('/var/lib/docker-registry'),
+    /** A file of the data, relative to `path`, written when the data was (the pushed tag's link). */
+    file: z.string().default('docker/registry/v2/repositories/simple-server/_manifests/tags/latest/current/link'),
+    /** What the data is, for the messages. */
+    data: z.string().default('simple-server:latest'),
+  });
+
+/**
+ * Data on a named volume outlives the container that wrote it: the container running now mounts the
+ * volume and was created after the data was written, so the data came through a container's removal.
+ */
+export const volumeOutlives: ReadOnlyCheckModule<typeof volumeOutlivesSpec, VolumeOutlivesFacts> = {
+  kind: 'volume-outlives',
+  spec: volumeOutlivesSpec,
+  effect: 'read-only',
+
+  async observe(spec, { docker }) {
+    const container = await docker.inspectContainer(spec.container);
+    if (!container?.running) return container ? { container } : {};
+    const stat = await docker.exec(spec.container, ['stat', '-c', '%Y', `${spec.path}/${spec.file}`]);
+    const seconds = Number(stat.stdout.trim());
+    return { container, ...(stat.exitCode === 0 && Number.isFinite(seconds) ? { writtenMs: seconds * 1000 } : {}) };
+  },
+
+  judge(spec, facts) {
+    return judgeVolumeOutlives(spec, facts);
+  },
+};
+
+const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
+
+export function judgeVolumeOutlives(spec: { container: string; volume: string; path: string; data: string }, { container, writtenMs }: VolumeOutlivesFacts) {
+  const name = spec.container;
+  if (!container) return fail(`There is no container named ${name}.`, 'Opening the stage starts the registry (`lab open single-host`).');
+  if (!container.running) return fail(`${name} is ${container.state}.`, `\`docker start ${name}\` starts it again.`);
+  const mount = container.mounts?.find((m) => m.destination === spec.path);
+  if (mount?.type !== 'volume' || mount.name !== spec.volume) {
+    return fail(
+      `${name} does not keep ${spec.path} on the volume ${spec.volume}: its data would go with the container.`,
+      `Run it with \`-v ${spec.volume}:${spec.path}\`, as the lesson does.`,
+    );
+  }
+  if (writtenMs === undefined) return fail(`${spec.data} is not in ${name}'s data yet.`, 'Push it first (`docker push localhost:5000/simple-server`).');
+  const createdMs = Date.parse(container.created ?? '');
+  if (!(createdMs > writtenMs)) {
+    return fail(
+      `${name} (created ${clock(createdMs)}) is the container ${spec.data} was pushed to (${clock(writtenMs)}): nothing has outlived a container yet.`,
+      `Remove it and run a new one on the same volume (\`docker rm -f ${name}\`, then the lesson's \`docker run … -v ${spec.volume}:${spec.path} …\`): ${spec.data} is still there.`,
+    );
+  }
+  return pass(`${name}, created at ${clock(createdMs)}, serves ${spec.data}, pushed at ${clock(writtenMs)} to the container before it: the data lives on the volume ${spec.volume}.`);
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { judgeVolumeOutlives } from '../../src/checks/volume-outlives.js';
+import type { ContainerFacts } from '../../src/runtime/docker.js';
+
+const spec = { container: 'simple-registry', volume: 'simple-registry-data', path: '/var/lib/docker-registry', data: 'simple-server:latest' };
+const registry = (over: Partial<ContainerFacts> = {}): ContainerFacts => ({
+  id: 'r1',
+  name: 'simple-registry',
+  image: 'dockerlab/registry',
+  imageId: 'sha256:r',
+  running: true,
+  state: 'running',
+  exitCode: 0,
+  labels: {},
+  ports: [],
+  networks: {},
+  created: '2026-12-04T10:00:10.000Z',
+  mounts: [{ type: 'volume', name: 'simple-registry-data', destination: '/var/lib/docker-registry', readOnly: false }],
+  ...over,
+});
+const pushedAt = Date.parse('2026-12-04T10:00:05Z');
+
+describe('the volume-outlives judge', () => {
+  it('passes when the running registry was created after the data was written, on the volume', () => {
+    expect(judgeVolumeOutlives(spec, { container: registry(), writtenMs: pushedAt }).status).toBe('pass');
+  });
+
+  it('fails when the data was written through the container running now', () => {
+    const judgement = judgeVolumeOutlives(spec, { container: registry(), writtenMs: pushedAt + 60_000 });
+    expect(judgement.status).toBe('fail');
+    expect(judgement.summary).toContain('is the container simple-server:latest was pushed to');
+  });
+
+  it("fails when the data is not on the named volume (the container's own layer, or a bind mount)", () => {
+    expect(judgeVolumeOutlives(spec, { container: registry({ mounts: [] }), writtenMs: pushedAt }).summary).toContain('does not keep /var/lib/docker-registry on the volume');
+    const bind = registry({ mounts: [{ type: 'bind', destination: '/var/lib/docker-registry', readOnly: false }] });
+    expect(judgeVolumeOutlives(spec, { container: bind, writtenMs: pushedAt }).status).toBe('fail');
+  });
+
+  it('fails when nothing was pushed, or there is no registry', () => {
+    expect(judgeVolumeOutlives(spec, { container: registry() }).summary).toBe('simple-server:latest is not in simple-registry\'s data yet.');
+    expect(judgeVolumeOutlives(spec, {}).summary).toBe('There is no container named simple-registry.');
+  });
+});
