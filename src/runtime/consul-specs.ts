@@ -10,6 +10,7 @@
  *   check, gossips from the server's address, and shows in Consul as a node named after the server.
  *   Next to a load balancer it registers nothing and answers `consul watch` on 127.0.0.1:8500.
  */
+import { createHash } from 'node:crypto';
 import { type ContainerSpec, toDockerArgs } from './container-spec.js';
 import { labLabels, consulServerName, CONSUL_IMAGE, NETWORK, agentName, ROLE_CONSUL_AGENT, ROLE_CONSUL, LABEL_AGENT_OF } from './names.js';
 
@@ -94,6 +95,7 @@ export function agentCommand(options: Pick<AgentOptions, 'container' | 'servers'
     `-config-file=${CONSUL_CONFIG_DIR}/agent.hcl`,
     ...(options.registerService ? [`-config-file=${CONSUL_CONFIG_DIR}/simple-service.json`] : []),
     `-node=${options.container}`,
+    `-node-id=${nodeId(options.container)}`,
     ...options.servers.map((server) => `-join=${server}`),
   ];
 }
@@ -123,4 +125,15 @@ function assertCount(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > MAX_CONSUL_SERVERS) {
     throw new Error(`The number of Consul servers must be a whole number within 1..${MAX_CONSUL_SERVERS}, not ${count}`);
   }
+}
+
+/**
+ * The same node id for every agent of one name. Consul gives a new agent a random id; one that comes
+ * back under the name of a node it still holds as failed (a server re-created by a deploy or the
+ * drill) was refused until that node was reaped: 30-40 s here, minutes on an emulated VM. With the
+ * old node's id it is that node, back at a new address.
+ */
+export function nodeId(name: string): string {
+  const hex = createHash('sha256').update(`dockerlab consul node ${name}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

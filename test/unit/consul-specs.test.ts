@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { toCreateOptions } from '../../src/runtime/container-spec.js';
-import { agentCommand, agentSidecarSpec, consulServerNames, consulServerSpec, consulServerSpecs, consulUiPort, dockerRunLine } from '../../src/runtime/consul-specs.js';
+import { agentCommand, agentSidecarSpec, consulServerNames, consulServerSpec, consulServerSpecs, consulUiPort, dockerRunLine, nodeId } from '../../src/runtime/consul-specs.js';
 
 const servers = consulServerNames(3);
 
@@ -46,7 +46,7 @@ describe('agent sidecar specs', () => {
       'docker run -d --name server_1_agent --network container:server_1 --pid container:server_1 --rm' +
         ' --label dev.dockerlab.managed=true --label dev.dockerlab.stage=service-discovery --label dev.dockerlab.role=consul-agent --label dev.dockerlab.agent-of=server_1' +
         ' localhost:5000/simple-consul consul agent -config-file=/consul/config/agent.hcl -config-file=/consul/config/simple-service.json -node=server_1' +
-        ' -join=simple_consul_1 -join=simple_consul_2 -join=simple_consul_3',
+        ` -node-id=${nodeId('server_1')} -join=simple_consul_1 -join=simple_consul_2 -join=simple_consul_3`,
     );
     expect(spec.ports).toBeUndefined();
     expect(toCreateOptions(spec).HostConfig).toMatchObject({ NetworkMode: 'container:server_1', PidMode: 'container:server_1', AutoRemove: true });
@@ -54,11 +54,19 @@ describe('agent sidecar specs', () => {
 
   it('registers nothing next to a load balancer', () => {
     expect(agentCommand({ container: 'simple_haproxy_1', servers, registerService: false })).toEqual([
-      'consul', 'agent', '-config-file=/consul/config/agent.hcl', '-node=simple_haproxy_1', '-join=simple_consul_1', '-join=simple_consul_2', '-join=simple_consul_3',
+      'consul', 'agent', '-config-file=/consul/config/agent.hcl', '-node=simple_haproxy_1', `-node-id=${nodeId('simple_haproxy_1')}`, '-join=simple_consul_1', '-join=simple_consul_2', '-join=simple_consul_3',
     ]);
   });
 
   it('needs a server to join', () => {
     expect(() => agentCommand({ container: 'server_1', servers: [], registerService: true })).toThrow('at least one server');
+  });
+});
+
+describe('Consul node ids', () => {
+  it('are the same for one name and differ between names, in the UUID form Consul takes', () => {
+    expect(nodeId('server_1')).toBe(nodeId('server_1'));
+    expect(nodeId('server_1')).not.toBe(nodeId('server_2'));
+    expect(nodeId('server_1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 });
