@@ -1,5 +1,6 @@
 import { byIndex } from '../deploy/plan.js';
-import { LABEL_DEPLOY, LABEL_ROLE, NETWORK } from '../runtime/names.js';
+import { isRunningServer } from '../probes/servers.js';
+import { LABEL_DEPLOY } from '../runtime/names.js';
 import { fail, pass, type ReadOnlyCheckModule, type Zod } from './types.js';
 import { checkBase } from './spec-base.js';
 
@@ -38,7 +39,7 @@ export const scaledOut: ReadOnlyCheckModule<typeof scaledOutSpec, ScaledOutFacts
     const labs = await docker.listContainers();
     const deployed = (c: (typeof labs)[number]): Deployed => ({ name: c.name, running: c.running, ...(c.labels[LABEL_DEPLOY] ? { deploy: c.labels[LABEL_DEPLOY] } : {}) });
     const kept = spec.kept.map((name) => labs.find((c) => c.name === name)).filter((c) => c !== undefined).map(deployed);
-    const servers = labs.filter((c) => c.labels[LABEL_ROLE] === 'server' && c.running && NETWORK in c.networks).map(deployed).sort((a, b) => byIndex(a.name, b.name));
+    const servers = labs.filter(isRunningServer).map(deployed).sort((a, b) => byIndex(a.name, b.name));
     return { kept, servers };
   },
 
