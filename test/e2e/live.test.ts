@@ -11,6 +11,9 @@ import { docker, freshStateDir, ownsTheLab, runLab } from '../helpers/run-lab.js
 const byHand = [
   'docker build -q -t localhost:5000/simple-server -f dockerfiles/simple-server/Dockerfile example-service',
   'docker push -q localhost:5000/simple-server',
+  // The lesson's volume step: the registry re-created on its volume; what was pushed is still there.
+  'docker rm -f simple-registry',
+  'docker run -d --name simple-registry --restart unless-stopped --label dev.dockerlab.stage=single-host -p 127.0.0.1:5000:5000 -v simple-registry-data:/var/lib/docker-registry dockerlab/registry',
   'docker run -d --name simple-server-test -p 127.0.0.1:8080:8080 localhost:5000/simple-server',
 ];
 const doTheStageByHand = () => {
