@@ -3,6 +3,8 @@
  * its judge, and its effect. The lessons' check schema is the union of the specs here: adding a kind
  * is one module and one line below, then a lesson line that uses it.
  */
+import { bindMount } from './bind-mount.js';
+import { lbLogVolume } from './lb-log-volume.js';
 import { consulCatalog, consulQuorum, lbBackends } from './consul-checks.js';
 import { consulDrill } from './consul-drill.js';
 import { containerLog } from './container-log.js';
@@ -27,6 +29,8 @@ const CHECK_MODULES = [
   serversCheck,
   lbSpread,
   lbRoundRobin,
+  bindMount,
+  lbLogVolume,
   consulQuorum,
   consulCatalog,
   lbBackends,

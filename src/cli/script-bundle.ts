@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { cacheRoot } from '../runtime/paths.js';
+import { onCodeCacheCheckpoint } from './code-cache-checkpoint.js';
 
 type Lab = typeof import('./lab.js');
 
@@ -17,8 +18,9 @@ type Lab = typeof import('./lab.js');
  * `$XDG_CACHE_HOME/dockerlab/code`, named by the bundle's size, time and inode (a new build is a new
  * name: V8's own check of a cache against its source looks at the source's length only) and Node's
  * version. V8 refuses a cache made by another V8 or with other flags; then, as when there is none,
- * the script compiles as usual and the cache is written for next time: shortly after start (the
- * interface is idle by then, and a terminal closed on it sends no exit) or on exit, whichever is first.
+ * the script compiles as usual and the cache is written for next time: when the interface has drawn
+ * its first frame (code-cache-checkpoint.ts), shortly after start (a terminal closed on it sends no
+ * exit), or on exit, whichever is first.
  * A cache that cannot be read or written only costs the next start its time.
  */
 export function loadBundle(bundle: URL, args: string[]): Lab {
@@ -59,6 +61,7 @@ function saveLater(make: () => Buffer, cacheFile: string): void {
       // Not cached this time.
     }
   };
+  onCodeCacheCheckpoint(save);
   setTimeout(save, SAVE_AFTER_MS).unref();
   process.once('exit', save);
 }

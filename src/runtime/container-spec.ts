@@ -31,6 +31,11 @@ export interface ContainerSpec {
   securityOpt?: string[];
   /** `SOURCE:TARGET[:MODE]`: a volume name or a host path. */
   volumes?: string[];
+  /**
+   * Folders of the engine's machine (`--mount type=bind`): unlike a `-v` path, a source that is not
+   * there is refused, never made (empty, as root) on a machine that may not be the learner's.
+   */
+  binds?: { source: string; target: string; readOnly?: boolean }[];
   /** In-memory mounts: path → mount options ('' for the defaults). */
   tmpfs?: Record<string, string>;
 }
@@ -60,6 +65,7 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
       ...(spec.capDrop?.length ? { CapDrop: spec.capDrop } : {}),
       ...(spec.securityOpt?.length ? { SecurityOpt: spec.securityOpt } : {}),
       ...(spec.volumes?.length ? { Binds: spec.volumes } : {}),
+      ...(spec.binds?.length ? { Mounts: spec.binds.map((bind) => ({ Type: 'bind' as const, Source: bind.source, Target: bind.target, ReadOnly: bind.readOnly === true })) } : {}),
       ...(spec.tmpfs && Object.keys(spec.tmpfs).length > 0 ? { Tmpfs: spec.tmpfs } : {}),
     },
   };
@@ -80,6 +86,7 @@ export function toDockerArgs(spec: ContainerSpec): string[] {
     ...(spec.capDrop ?? []).map((cap) => `--cap-drop=${cap}`),
     ...(spec.securityOpt ?? []).flatMap((opt) => ['--security-opt', opt]),
     ...(spec.volumes ?? []).flatMap((volume) => ['-v', volume]),
+    ...(spec.binds ?? []).flatMap((bind) => ['--mount', `type=bind,source=${bind.source},target=${bind.target}${bind.readOnly ? ',readonly' : ''}`]),
     ...Object.entries(spec.tmpfs ?? {}).flatMap(([path, options]) => ['--tmpfs', options ? `${path}:${options}` : path]),
     ...Object.entries(spec.env ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
     ...Object.entries(spec.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),

@@ -57,7 +57,7 @@ export interface ContainerFacts {
   /** When the engine created it (ISO time, the engine's clock). */
   created?: string;
   /** What is mounted where: a named volume (`name`) or a host path. */
-  mounts?: { type: string; name?: string; destination: string; readOnly: boolean }[];
+  mounts?: { type: string; name?: string; /** The path on the engine's machine. */ source?: string; destination: string; readOnly: boolean }[];
 }
 
 export interface ImageFacts {
@@ -466,7 +466,7 @@ function containerFacts(info: Docker.ContainerInspectInfo): ContainerFacts {
     ports,
     networks,
     created: info.Created,
-    mounts: (info.Mounts ?? []).map((mount) => ({ type: mount.Type, ...(mount.Name ? { name: mount.Name } : {}), destination: mount.Destination, readOnly: mount.RW === false })),
+    mounts: (info.Mounts ?? []).map((mount) => ({ type: mount.Type, ...(mount.Name ? { name: mount.Name } : {}), ...(mount.Source ? { source: mount.Source } : {}), destination: mount.Destination, readOnly: mount.RW === false })),
   };
 }
 

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheRoot } from './base-image.js';
 import type { ContainerSpec } from './container-spec.js';
@@ -74,6 +75,12 @@ export interface ContainerFacts {
   privileged: { allowed: true } | { allowed: false; error: string };
   /** `ulimit -n` in a container with no --ulimit: soft and hard. */
   nofile?: { soft: string; hard: string };
+  /**
+   * Whether a bind mount of a folder on this machine shows its files: true for an engine on this
+   * machine (or Docker Desktop's shared folders), false for one on another (ssh://, tcp://, a lab
+   * machine's). Probed on first need (a step that bind-mounts), not with the two above.
+   */
+  clientFiles?: boolean;
 }
 
 const probeSpec = (image: string, extra: Partial<ContainerSpec>): ContainerSpec => ({
@@ -97,6 +104,37 @@ export async function probeContainers(docker: DockerClient, image: string): Prom
   return { privileged, ...(soft && hard ? { nofile: { soft, hard } } : {}) };
 }
 
+/**
+ * Bind-mounts a fresh folder of this machine, holding a random token, into a container that prints
+ * it: the token comes back only if the engine sees this machine's files. `--mount type=bind` is
+ * refused for a source the engine's machine lacks, so nothing is made there. Undefined when the probe
+ * could not say (no image, an engine error of another kind).
+ */
+export async function probeClientFiles(docker: DockerClient, image: string): Promise<boolean | undefined> {
+  mkdirSync(cacheRoot(), { recursive: true });
+  const folder = mkdtempSync(join(cacheRoot(), 'bind-probe-'));
+  const token = randomBytes(8).toString('hex');
+  writeFileSync(join(folder, 'token'), token);
+  try {
+    const { exitCode, output } = await docker.run(probeSpec(image, { entrypoint: ['cat', '/probe/token'], binds: [{ source: folder, target: '/probe', readOnly: true }] }));
+    return exitCode === 0 && output.trim() === token;
+  } catch (error) {
+    return /bind source path does not exist|invalid mount config/i.test(engineWords(error)) ? false : undefined;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** Whether this engine sees this machine's files (cached per engine, as the other probes are). */
+export async function engineSeesClientFiles(docker: DockerClient, image: string, file = join(cacheRoot(), 'engines.json')): Promise<boolean | undefined> {
+  const info = await engineInfo(docker);
+  const cached = cachedContainerFacts(info, file)?.clientFiles;
+  if (cached !== undefined) return cached;
+  const clientFiles = await probeClientFiles(docker, image);
+  if (clientFiles !== undefined) updateCache(file, info, { clientFiles });
+  return clientFiles;
+}
+
 /** The useful part of an engine error: "… unable to apply caps: operation not permitted". */
 export function engineWords(error: unknown): string {
   const message = (error as { json?: { message?: string } }).json?.message ?? (error instanceof Error ? error.message : String(error));
@@ -107,21 +145,27 @@ export function engineWords(error: unknown): string {
 }
 
 /** The probes' results, kept per engine (its id, version and kernel) so each is run once. */
-type ProbeCache = Record<string, ContainerFacts & { at: string }>;
+type ProbeCache = Record<string, Partial<ContainerFacts> & { at: string }>;
 
 const cacheKey = (info: EngineInfo): string => `${info.id}|${info.version}|${info.kernel}`;
 
-export function cachedContainerFacts(info: EngineInfo, file = join(cacheRoot(), 'engines.json')): ContainerFacts | undefined {
+export function cachedContainerFacts(info: EngineInfo, file = join(cacheRoot(), 'engines.json')): Partial<ContainerFacts> | undefined {
   return readCache(file)[cacheKey(info)];
 }
 
 /** The container facts of this engine: from the cache, or probed now (and cached). */
 export async function containerFacts(docker: DockerClient, info: EngineInfo, image: string, file = join(cacheRoot(), 'engines.json')): Promise<ContainerFacts> {
   const cached = cachedContainerFacts(info, file);
-  if (cached) return cached;
+  // An entry may hold only what a check probed on its own (clientFiles).
+  if (cached?.privileged) return cached as ContainerFacts;
   const facts = await probeContainers(docker, image);
+  updateCache(file, info, facts);
+  return facts;
+}
+
+function updateCache(file: string, info: EngineInfo, facts: Partial<ContainerFacts>): void {
   const cache = readCache(file);
-  cache[cacheKey(info)] = { ...facts, at: new Date().toISOString() };
+  cache[cacheKey(info)] = { ...cache[cacheKey(info)], ...facts, at: new Date().toISOString() };
   try {
     mkdirSync(join(file, '..'), { recursive: true });
     writeFileSync(`${file}.${process.pid}`, `${JSON.stringify(cache, null, 2)}\n`);
@@ -129,7 +173,6 @@ export async function containerFacts(docker: DockerClient, info: EngineInfo, ima
   } catch {
     // A cache that cannot be written only means probing again next time.
   }
-  return facts;
 }
 
 function readCache(file: string): ProbeCache {

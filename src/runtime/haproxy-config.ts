@@ -11,6 +11,16 @@ export interface HaproxyConfigOptions {
   balance?: HaproxyBalance;
 }
 
+/** Where simple-haproxy appends its log (descriptor 3, opened by the image's command): mount a volume on its folder to keep it. */
+export const HAPROXY_LOG_FILE = '/var/log/haproxy/haproxy_0.log';
+
+/** The log's second copy, in a file: HAProxy writes to descriptors, never to a path of its own. */
+export const LOG_FILE = [
+  `    # And to descriptor 3, which the image opens on ${HAPROXY_LOG_FILE}: a volume mounted on`,
+  '    # /var/log/haproxy keeps the log after the container is gone, readable from any other container.',
+  '    log fd@3 format raw local0',
+];
+
 /** Where simple-haproxy reads its configuration (the official haproxy image's path). */
 export const HAPROXY_CONFIG_PATH = '/usr/local/etc/haproxy/haproxy.cfg';
 
@@ -36,6 +46,7 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     '    # The log goes to stdout: `docker logs simple_haproxy_1` shows one line per request',
     '    # ("http-in webservers/server_1 ... 200") and every change of a server\'s health.',
     '    log stdout format raw local0',
+    ...LOG_FILE,
     '    # The runtime API, for looking inside (and changing) the running HAProxy:',
     '    #   docker exec simple_haproxy_1 sh -c \'echo "show servers state" | socat stdio /var/run/haproxy.sock\'',
     '    stats socket /var/run/haproxy.sock mode 600 level admin',

@@ -6,7 +6,7 @@
  *   the server lines and reloading HAProxy seamlessly, as consul-template would.
  * Pure: same input, same text. Every setting that matters carries a comment saying why.
  */
-import { CONNECTION_LIMIT, defaultsAndFrontend } from './haproxy-config.js';
+import { CONNECTION_LIMIT, defaultsAndFrontend, LOG_FILE } from './haproxy-config.js';
 
 /** A passing instance of simple-service as the catalog reports it (`/v1/health/service/simple-service?passing`). */
 export interface ServiceInstance {
@@ -145,6 +145,7 @@ export function globalSection(mode: 'DNS' | 'watch'): string[] {
     '    # The log goes to stdout: `docker logs simple_haproxy_1` shows one line per request',
     `    # ("http-in webservers/${mode === 'DNS' ? 'server3' : 'server_1'} ... 200") and every change of a server's state.`,
     '    log stdout format raw local0',
+    ...LOG_FILE,
     '    # The runtime API: the live backends as the lab\'s checks read them,',
     '    #   docker exec simple_haproxy_1 sh -c \'echo "show servers state webservers" | socat stdio /var/run/haproxy.sock\'',
     '    stats socket /var/run/haproxy.sock mode 600 level admin',

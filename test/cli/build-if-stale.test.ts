@@ -49,7 +49,7 @@ describe('the bundle', () => {
     expect(lab(['list'], {}, ['--import', register])).toContain('single-host');
     const loaded = readFileSync(trace, 'utf8').trim().split('\n').map((url) => url.replace(/^.*\/dist\//, ''));
     rmSync(trace, { force: true });
-    expect(loaded).toEqual(['cli/main.js', 'cli/script-bundle.js', 'runtime/paths.js']);
+    expect(loaded).toEqual(['cli/main.js', 'cli/script-bundle.js', 'runtime/paths.js', 'cli/code-cache-checkpoint.js']);
   }, 120_000);
 
   it("runs with V8's code cache: written on the first run of a command, used as it is on the next, made again when unusable", () => {

@@ -1,10 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freshStateDir, runLab } from '../helpers/run-lab.js';
 
 const docker = (...args: string[]): string => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const labContainers = (): string[] => docker('ps', '-a', '--filter', 'label=dev.dockerlab.managed=true', '--format', '{{.Names}}').split('\n').filter(Boolean).sort();
+const liveFolder = join(process.cwd(), 'haproxy-live');
+/** HAProxy's log as a second container reads it from the volume, as the lesson does. */
+const readLogVolume = (): string => docker('run', '--rm', '-v', 'simple-haproxy-log:/log:ro', 'localhost:5000/simple-haproxy', 'cat', '/log/haproxy_0.log');
 const servers = (): string[] => labContainers().filter((name) => /^server_\d+$/.test(name));
 
 /**
@@ -112,6 +116,7 @@ describe('stages horizontal-scale and load-balancing on a real engine', () => {
       const run = await runLab(['check', 'load-balancing'], env);
       expect(run.code).toBe(1);
       expect(run.stdout).toContain('simple_haproxy_1, simple_haproxy_2, simple_haproxy_3 do not exist');
+      expect(run.stdout).toContain('There is no container named simple_haproxy_4.');
     });
 
     it('passes after `lab solve`, proven from each load balancer\'s log', async () => {
@@ -119,6 +124,28 @@ describe('stages horizontal-scale and load-balancing on a real engine', () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('logged round-robin turns');
       expect(docker('logs', 'simple_haproxy_1')).toMatch(/http-in webservers\/server_\d+/);
+    });
+
+    it('proves the fourth load balancer reads a folder of this machine read-only, and logs to a volume another container reads', async () => {
+      const run = await runLab(['check', 'load-balancing'], env);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`simple_haproxy_4 reads ${liveFolder}/haproxy.cfg, the very file on this machine, read-only`);
+      expect(run.stdout).toMatch(/requests just sent through simple_haproxy_4 end haproxy_0\.log on the volume simple-haproxy-log/);
+      expect(readLogVolume()).toMatch(/http-in webservers\/server_\d+ .* 200 /);
+    });
+
+    it('fails when the folder is mounted writable and the log is not on the volume; the log outlives its container', async () => {
+      const last = readLogVolume().trim().split('\n').at(-1) ?? '';
+      docker('rm', '-f', 'simple_haproxy_4');
+      expect(last).toMatch(/webservers\/server_/);
+      expect(readLogVolume()).toContain(last);
+      docker('run', '-d', '--name', 'simple_haproxy_4', '--network', 'simple-network', '-p', '127.0.0.1:8484:80', '--mount', `type=bind,source=${liveFolder},target=/usr/local/etc/haproxy`, 'localhost:5000/simple-haproxy');
+      const run = await runLab(['check', 'load-balancing'], env);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(`simple_haproxy_4 can write to ${liveFolder} through its mount`);
+      expect(run.stdout).toContain('simple_haproxy_4 mounts nothing on /var/log/haproxy');
+      docker('rm', '-f', 'simple_haproxy_4');
+      docker('run', '-d', '--name', 'simple_haproxy_4', '--network', 'simple-network', '-p', '127.0.0.1:8484:80', '--mount', `type=bind,source=${liveFolder},target=/usr/local/etc/haproxy,readonly`, '-v', 'simple-haproxy-log:/var/log/haproxy', 'localhost:5000/simple-haproxy');
     });
 
     it('fails after a load balancer stops', async () => {

@@ -24,6 +24,7 @@ describe('renderHaproxyConfig', () => {
     const config = lines(renderHaproxyConfig({ servers: threeServers }));
     for (const setting of [
       'log stdout format raw local0',
+      'log fd@3 format raw local0',
       'stats socket /var/run/haproxy.sock mode 600 level admin',
       'nbthread 1',
       'mode http',

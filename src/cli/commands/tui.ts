@@ -1,3 +1,4 @@
+import { codeCacheCheckpoint } from '../code-cache-checkpoint.js';
 import { createActor } from 'xstate';
 import { createActors } from '../../actors/create-actors.js';
 import { UsageError, type ExitCode } from '../../errors.js';
@@ -47,7 +48,10 @@ export async function tuiCommand(ctx: CommandContext, options: { open?: string; 
     feed: ctx.feed,
     color: ctx.out.color,
     presenter: Boolean(options.presenter),
-    onFirstFrame: firstFrame,
+    onFirstFrame: () => {
+      codeCacheCheckpoint();
+      firstFrame();
+    },
     engineProblem: () =>
       engine
         .then(() => ctx.docker().ping())
