@@ -2,6 +2,7 @@ import type { DockerClient } from '../runtime/docker.js';
 import type { ContainerSpec } from '../runtime/container-spec.js';
 import { HAPROXY_CONFIG_PATH, type DeployPlan } from './plan.js';
 import { LABEL_MANAGED, LABEL_STAGE } from '../runtime/names.js';
+import { SERVICE_NAME } from '../runtime/consul-specs.js';
 
 export type DeployPhase = 'remove' | 'create' | 'start';
 
@@ -48,6 +49,18 @@ export async function eachLimited<T>(items: T[], limit: number, work: (item: T) 
   if (errors.length > 0) throw errors[0];
 }
 
+/**
+ * A leaving server is taken out of the catalog by its own agent before the agent leaves: the
+ * deregistration is synced ahead of the leave. Left to the leave alone, an agent that joined a moment
+ * before could still be syncing its registration as it left, and the leader, which had already
+ * removed the node, took it back from that sync: the server stayed in the catalog, and in the load
+ * balancer, until the leader's next reconcile a minute later (seen in 2 of 6 scale-ins here, and on
+ * CI's remote engine). An agent of a load balancer registers no service: its answer is ignored.
+ */
+async function deregisterService(docker: DockerClient, agent: string): Promise<void> {
+  await docker.exec(agent, ['consul', 'services', 'deregister', `-id=${SERVICE_NAME}`], 5_000).catch(() => undefined);
+}
+
 /** Carries out a plan through the Docker API: remove the old, create every container, then start them. */
 export async function applyDeploy(plan: DeployPlan, docker: DockerClient, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<DeployTimings> {
   const started = Date.now();
@@ -61,7 +74,10 @@ export async function applyDeploy(plan: DeployPlan, docker: DockerClient, onProg
   };
 
   const leaveStart = Date.now();
-  await eachLimited(plan.leave, CONCURRENCY.remove, (name) => docker.stopContainer(name, LEAVE_GRACE_SECONDS));
+  await eachLimited(plan.leave, CONCURRENCY.remove, async (name) => {
+    await deregisterService(docker, name);
+    await docker.stopContainer(name, LEAVE_GRACE_SECONDS);
+  });
   const leaveMs = Date.now() - leaveStart;
   const removeMs = leaveMs + (await phase('remove', plan.remove.map((name) => ({ name })), CONCURRENCY.remove, ({ name }) => docker.removeContainer(name)));
   const item = (spec: ContainerSpec, config?: string) => ({ name: spec.name, spec, config });
