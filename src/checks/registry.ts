@@ -16,11 +16,13 @@ import { quizCheck } from './quiz.js';
 import { registryImage } from './registry-image.js';
 import { scaledOut } from './scaled-out.js';
 import { serversCheck } from './servers.js';
+import { serviceBuild } from './service-build.js';
 import { volumeOutlives } from './volume-outlives.js';
 import { swarmNodes, swarmRequests, swarmReschedule, swarmService } from './swarm.js';
 import type { CheckEffect, CheckModule, SpecFrom, SpecMaker, Zod } from './types.js';
 
 const CHECK_MODULES = [
+  serviceBuild,
   registryImage,
   volumeOutlives,
   containerRunning,

@@ -14,12 +14,17 @@ export interface LabImage {
   context: string;
   /** The images its Dockerfile builds FROM (or copies from): they are built first. */
   from: string[];
+  /** A command run from the project root before `docker build`: the build step making what the Dockerfile copies. */
+  prepare?: string;
 }
+
+/** The example service's build step (the article's dev script): packs server.py into build/simple-server.pyz. */
+export const SERVICE_BUILD_COMMAND = 'node example-service/build.mjs';
 
 /** In build order: every image after the ones it is built from. */
 export const LAB_IMAGES: LabImage[] = [
   { name: 'python', reference: 'dockerlab/python', dockerfile: 'dockerfiles/python/Dockerfile', context: 'dockerfiles/python', from: [BASE_IMAGE] },
-  { name: 'simple-server', reference: 'localhost:5000/simple-server', dockerfile: 'dockerfiles/simple-server/Dockerfile', context: 'example-service', from: ['dockerlab/python'] },
+  { name: 'simple-server', reference: 'localhost:5000/simple-server', dockerfile: 'dockerfiles/simple-server/Dockerfile', context: 'example-service', from: ['dockerlab/python'], prepare: SERVICE_BUILD_COMMAND },
   { name: 'registry', reference: 'dockerlab/registry', dockerfile: 'dockerfiles/registry/Dockerfile', context: 'dockerfiles/registry', from: [BASE_IMAGE] },
   { name: 'simple-haproxy', reference: 'localhost:5000/simple-haproxy', dockerfile: 'dockerfiles/simple-haproxy/Dockerfile', context: 'dockerfiles/simple-haproxy', from: [BASE_IMAGE] },
   { name: 'simple-consul', reference: 'localhost:5000/simple-consul', dockerfile: 'dockerfiles/simple-consul/Dockerfile', context: 'consul', from: [BASE_IMAGE] },

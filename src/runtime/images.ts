@@ -87,23 +87,30 @@ async function missingOnes(docker: DockerClient, images: LabImage[]): Promise<La
 
 async function buildOne(image: LabImage, options: BuildOptions, emit: (event: BuildEvent) => void): Promise<{ durationMs: number; cached: boolean }> {
   const command = buildCommand(image);
-  emit({ type: 'image-started', image: image.name, command });
+  emit({ type: 'image-started', image: image.name, command: image.prepare ? `${image.prepare} && ${command}` : command });
   const log = new BuildLog();
   const lines = lineSplitter((line) => {
     log.add(line);
     emit({ type: 'image-progress', image: image.name, step: log.step, total: log.total, line });
   });
-  const result = await options.shell.run(command, { cwd: options.root, onOutput: lines.push, signal: options.signal });
-  lines.flush();
-  if (result.cancelled) options.signal?.throwIfAborted();
-  if (result.exitCode !== 0) {
-    throw new EnvironmentError(
-      `Building ${image.name} failed (\`${command}\` exited with ${result.exitCode}). Last lines:\n${log.tail.join('\n')}`,
-      'Fix the cause shown above, then run `lab images build` again.',
-    );
-  }
-  emit({ type: 'image-finished', image: image.name, durationMs: result.durationMs, cached: log.cached });
-  return { durationMs: result.durationMs, cached: log.cached };
+  let durationMs = 0;
+  const run = async (line: string): Promise<void> => {
+    const result = await options.shell.run(line, { cwd: options.root, onOutput: lines.push, signal: options.signal });
+    lines.flush();
+    durationMs += result.durationMs;
+    if (result.cancelled) options.signal?.throwIfAborted();
+    if (result.exitCode !== 0) {
+      throw new EnvironmentError(
+        `Building ${image.name} failed (\`${line}\` exited with ${result.exitCode}). Last lines:\n${log.tail.join('\n')}`,
+        'Fix the cause shown above, then run `lab images build` again.',
+      );
+    }
+  };
+  // The build step first (what the Dockerfile copies), then the image.
+  if (image.prepare) await run(image.prepare);
+  await run(command);
+  emit({ type: 'image-finished', image: image.name, durationMs, cached: log.cached });
+  return { durationMs, cached: log.cached };
 }
 
 /** Follows classic-builder output: the current step, and whether every layer came from the cache. */

@@ -13,7 +13,7 @@ describe('lab on bad input', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('container: simple-server-test\n    image:', 'container: 42\n    image:'));
     const run = await runLab(['--lessons', dir, 'list'], { LAB_STATE_DIR: freshStateDir() });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('01-single-host/stage.yaml: checks[2].container:');
+    expect(run.stderr).toContain('01-single-host/stage.yaml: checks[3].container:');
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -9,6 +9,7 @@ import { docker, freshStateDir, ownsTheLab, runLab } from '../helpers/run-lab.js
  * with no key pressed and no `lab check` typed.
  */
 const byHand = [
+  'node example-service/build.mjs',
   'docker build -q -t localhost:5000/simple-server -f dockerfiles/simple-server/Dockerfile example-service',
   'docker push -q localhost:5000/simple-server',
   // The lesson's volume step: the registry re-created on its volume; what was pushed is still there.

@@ -76,6 +76,6 @@ describe('lab report on a real engine', () => {
     const data = JSON.parse(json ?? '{}') as { containers?: { name: string }[]; checks?: unknown[] };
     expect(data.containers?.map((c) => c.name)).toContain(labContainer);
     expect(data.containers?.map((c) => c.name)).not.toContain(bystander);
-    expect(data.checks).toHaveLength(6);
+    expect(data.checks).toHaveLength(7);
   });
 });

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freshStateDir, runLab } from '../helpers/run-lab.js';
@@ -23,10 +24,21 @@ describe('stage single-host on a real engine', () => {
   });
 
   it('fails on a clean engine and names what is missing', async () => {
+    rmSync('example-service/build', { recursive: true, force: true });
     const run = await runLab(['check', 'single-host'], env);
     expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/✖ the service is built .* — There is no build of the service in example-service\/build\/ yet/);
     expect(run.stdout).toContain('There is no container named simple-server-test.');
     expect(run.stdout).toMatch(/registry at localhost:5000 does not answer|has no simple-server:latest/);
+  });
+
+  it('cannot build the image before the build step: the Dockerfile only copies its artifact', () => {
+    const build = spawnSync('docker', ['build', '-t', `lab-no-artifact-${process.pid}`, '-f', 'dockerfiles/simple-server/Dockerfile', 'example-service'], { encoding: 'utf8' });
+    expect(build.status).not.toBe(0);
+    // The classic builder: "COPY failed: file not found in build context …: stat build/simple-server.pyz";
+    // BuildKit: "\"/build/simple-server.pyz\": not found".
+    expect(build.stdout + build.stderr).toMatch(/build\/simple-server\.pyz/);
+    expect(build.stdout + build.stderr).toMatch(/not found|no such file|does not exist/i);
   });
 
   it('refuses to solve while another program holds one of its ports, and changes nothing', async () => {
@@ -50,8 +62,20 @@ describe('stage single-host on a real engine', () => {
     expect(check.code).toBe(0);
     const report = JSON.parse(check.stdout) as { passed: boolean; results: { status: string }[] };
     expect(report.passed).toBe(true);
-    expect(report.results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(report.results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(docker('exec', 'simple-server-test', 'ls', '/app')).toBe('simple-server.pyz');
   });
+
+  it('fails the build check when the sources changed after the build, and passes after the build step and a new image', async () => {
+    const infoFile = 'example-service/build/build-info.json';
+    const info = JSON.parse(readFileSync(infoFile, 'utf8')) as { sources: Record<string, string> };
+    writeFileSync(infoFile, JSON.stringify({ ...info, sources: { ...info.sources, 'server.py': '0'.repeat(64) } }));
+    const buildLine = (stdout: string) => stdout.split('\n').find((line) => line.includes('the service is built'));
+    expect(buildLine((await runLab(['check', 'single-host'], env)).stdout)).toMatch(/^✖ /);
+    expect((await runLab(['check', 'single-host'], env)).stdout).toContain('server.py changed since the last build');
+    expect((await runLab(['solve', 'single-host'], env)).code).toBe(0);
+    expect(buildLine((await runLab(['check', 'single-host'], env)).stdout)).toMatch(/^✔ .*simple-server-test runs that very file/);
+  }, 120_000);
 
   it("fails the volume check after a push to the running registry, and passes once a new registry container serves the same volume", async () => {
     execFileSync('docker', ['push', 'localhost:5000/simple-server'], { stdio: 'ignore' });

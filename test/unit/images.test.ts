@@ -127,10 +127,12 @@ const CACHED_BUILD = [
 
 describe('buildImages', () => {
   it('builds each image from the project root and follows its steps', async () => {
-    const shell = fakeShell(() => ({ output: CACHED_BUILD }));
+    const shell = fakeShell((command) => ({ output: command.startsWith('node ') ? 'built example-service/build/simple-server.pyz (7150 bytes)\n' : CACHED_BUILD }));
     const events: BuildEvent[] = [];
     const summary = await buildImages({ shell, docker: fakeDocker(['debian:bookworm-slim']), root: '/lab', offline: true, onEvent: (event) => events.push(event) });
-    expect(shell.ran).toEqual(LAB_IMAGES.map((image) => buildCommand(image)));
+    // The example service's build step (its artifact is what the Dockerfile copies) runs just before its image.
+    expect(shell.ran).toEqual(LAB_IMAGES.flatMap((image) => (image.prepare ? [image.prepare, buildCommand(image)] : [buildCommand(image)])));
+    expect(shell.ran[shell.ran.indexOf(buildCommand(image('simple-server'))) - 1]).toBe('node example-service/build.mjs');
     expect(new Set(shell.cwds)).toEqual(new Set(['/lab']));
     expect(summary.base.source).toBe('present');
     expect(summary.images.map((image) => image.cached)).toEqual(LAB_IMAGES.map(() => true));
@@ -150,6 +152,13 @@ describe('buildImages', () => {
     const build = buildImages({ shell, docker: fakeDocker(['debian:bookworm-slim']), root: '/lab', offline: true });
     await expect(build).rejects.toThrow(EnvironmentError);
     await expect(build).rejects.toThrow(/Building python failed[\s\S]*Unable to locate package pyhton3/);
+  });
+
+  it('stops before docker build when the service build step fails, and names it', async () => {
+    const shell = fakeShell((command) => (command.startsWith('node ') ? { output: 'SyntaxError: Unexpected token\n', exitCode: 1 } : {}));
+    const build = buildImages({ shell, docker: fakeDocker(['debian:bookworm-slim', 'dockerlab/python']), root: '/lab', offline: true, images: ['simple-server'] });
+    await expect(build).rejects.toThrow(/Building simple-server failed \(`node example-service\/build.mjs` exited with 1\)[\s\S]*SyntaxError/);
+    expect(shell.ran.some((command) => command.includes('docker build -t localhost:5000/simple-server'))).toBe(false);
   });
 
   it('on first use builds only what the engine lacks, with what is built from it, and leaves the base alone when nothing needs it', async () => {
