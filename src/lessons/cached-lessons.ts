@@ -32,7 +32,7 @@ export async function loadLessonsCached(dir: string, cacheDir = join(cacheRoot()
 const LESSON_FILES = ['stage.yaml', 'lesson.md', 'notes.md', 'walkthrough.md'];
 const FOLDER = /^\d+-[a-z0-9-]+$/;
 /** The loader and what shapes its result: a change to any of them is a new cache key. */
-const LOADER_MODULES = ['load', 'schema', 'steps', 'walkthrough', 'graph', '../runtime/image-catalog'];
+const LOADER_MODULES = ['load', 'schema', 'steps', 'predictions', 'walkthrough', 'graph', '../runtime/image-catalog'];
 /** Each check kind declares its lesson line in its own module there. */
 const CHECKS_FOLDER = '../checks/';
 

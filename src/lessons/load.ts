@@ -5,6 +5,7 @@ import type { ZodError } from 'zod';
 import { LessonError } from '../errors.js';
 import { orderStages } from './graph.js';
 import { stageSchema, trackSchema, type WalkthroughFrame } from './schema.js';
+import { parsePredictions } from './predictions.js';
 import { parseSteps } from './steps.js';
 import { parseWalkthrough } from './walkthrough.js';
 import type { Lessons, Stage } from './types.js';
@@ -95,7 +96,18 @@ function loadStage(root: string, folder: string, blocks: Map<string, string[]>):
   const notesFile = join(dir, 'notes.md');
   const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : undefined;
   const number = Number(FOLDER.exec(folder)![1]);
-  return { ...parsed.data, ...(walkthrough ? { walkthrough } : {}), number, dir: shown, markdown, ...(notes !== undefined ? { notes } : {}), steps: parseSteps(markdown) };
+  const steps = parseSteps(markdown);
+  checkPredictions(markdown, steps.map((step) => step.name), `${shown}/lesson.md`);
+  return { ...parsed.data, ...(walkthrough ? { walkthrough } : {}), number, dir: shown, markdown, ...(notes !== undefined ? { notes } : {}), steps };
+}
+
+/** Each predict block is whole and names a step of its lesson. */
+function checkPredictions(markdown: string, steps: string[], file: string): void {
+  for (const [index, prediction] of parsePredictions(markdown).entries()) {
+    const field = `predict block ${index + 1}`;
+    if (prediction.problem) throw new LessonError(file, field, prediction.problem);
+    if (!steps.includes(prediction.after)) throw new LessonError(file, `${field} (after=${prediction.after})`, `names no step of this lesson (it has ${steps.join(', ') || 'none'})`);
+  }
 }
 
 /** A concept stage's walkthrough: walkthrough.md beside the lesson (or, as before, `walkthrough:` in stage.yaml, not both). */

@@ -3,6 +3,7 @@
  * is wrong, in words an author can act on. test/content runs them over every real lesson; each rule
  * has a failing fixture there too.
  */
+import { parsePredictions } from './predictions.js';
 import type { QuizQuestion } from './schema.js';
 
 /** The heading of the section that says what the learner will be able to do. */
@@ -86,6 +87,24 @@ export function quizShapeProblems(quiz: QuizQuestion[]): string[] {
   if (quiz.length >= 3 && most > limit) {
     const letter = String.fromCharCode(97 + [...letters.entries()].find(([, count]) => count === most)![0]);
     problems.push(`"${letter}" is the right letter in ${most} of ${quiz.length} questions; spread the right answers (at most ${limit} per letter)`);
+  }
+  return problems;
+}
+
+/** At least this many predict-then-observe moments in every lesson. */
+export const MIN_PREDICTIONS = 2;
+
+/**
+ * Predict, then observe: a lesson asks for at least two predictions, and each stands before the step
+ * whose answer it reveals (asked after it, it would be a question about what the learner has seen).
+ */
+export function predictionProblems(markdown: string): string[] {
+  const found = parsePredictions(markdown);
+  const problems = found.length < MIN_PREDICTIONS ? [`${found.length} prediction${found.length === 1 ? '' : 's'}: ask the learner to predict at least ${MIN_PREDICTIONS} times (a \`\`\`predict after=STEP block)`] : [];
+  for (const { after } of found) {
+    const asked = markdown.indexOf(`\`\`\`predict after=${after}`);
+    const step = markdown.search(new RegExp(`^\`\`\`\\S*[^\\n]*\\bstep=${after.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`, 'm'));
+    if (step >= 0 && asked > step) problems.push(`the prediction for \`${after}\` comes after the step: put it before, so the learner predicts first`);
   }
   return problems;
 }

@@ -7,7 +7,7 @@ import type { LabEvent } from './events.js';
 export interface StageNode {
   id: string;
   requires: string[];
-  steps: { name: string; command: string }[];
+  steps: { name: string; command: string; long?: boolean }[];
 }
 
 export interface StepRun {
@@ -23,6 +23,8 @@ export interface LabContext {
   /** The open stage, while one is open. */
   current?: string;
   lastStep?: StepRun;
+  /** The steps, by index, that ran to their end in this session (a long one: until the learner stopped it), per stage. */
+  stepsRun?: Record<string, number[]>;
   lastReport?: StageReport;
   /** The last effect that failed, as a message for the learner. */
   problem?: string;
@@ -129,10 +131,26 @@ export const labMachine = setup({
           invoke: {
             src: 'runStep',
             input: ({ context }) => ({ stageId: context.current!, index: context.lastStep!.index }),
-            onDone: { target: 'reading', actions: assign({ lastStep: ({ context, event }) => ({ index: context.lastStep!.index, ...event.output }) }) },
+            onDone: {
+              target: 'reading',
+              actions: assign(({ context, event }) => {
+                const run = { index: context.lastStep!.index, ...event.output };
+                return { lastStep: run, ...(run.exitCode === 0 && !run.cancelled ? { stepsRun: withStepRun(context, run.index) } : {}) };
+              }),
+            },
             onError: { target: 'reading', actions: assign({ problem: ({ event }) => `The step could not run: ${messageOf(event.error)}` }) },
           },
-          on: { 'user.stop': { target: 'reading', actions: assign({ lastStep: ({ context }) => ({ index: context.lastStep!.index, cancelled: true }) }) } },
+          on: {
+            'user.stop': {
+              target: 'reading',
+              // A long step (a server in the foreground) runs until stopped: stopping it is its end.
+              actions: assign(({ context }) => {
+                const index = context.lastStep!.index;
+                const long = context.stages.find((s) => s.id === context.current)?.steps[index]?.long === true;
+                return { lastStep: { index, cancelled: true }, ...(long ? { stepsRun: withStepRun(context, index) } : {}) };
+              }),
+            },
+          },
         },
         checking: {
           invoke: {
@@ -155,7 +173,7 @@ export const labMachine = setup({
           invoke: {
             src: 'resetStage',
             input: ({ context }) => ({ stageId: context.current! }),
-            onDone: { target: 'preparing', actions: assign({ lastReport: undefined, lastStep: undefined }) },
+            onDone: { target: 'preparing', actions: assign(({ context }) => ({ lastReport: undefined, lastStep: undefined, stepsRun: { ...context.stepsRun, [context.current!]: [] } })) },
             onError: { target: 'reading', actions: assign({ problem: ({ event }) => `Resetting the stage failed: ${messageOf(event.error)}` }) },
           },
         },
@@ -163,6 +181,13 @@ export const labMachine = setup({
     },
   },
 });
+
+/** The open stage's steps run so far, with one more. */
+function withStepRun(context: LabContext, index: number): Record<string, number[]> {
+  const stage = context.current!;
+  const done = context.stepsRun?.[stage] ?? [];
+  return { ...context.stepsRun, [stage]: done.includes(index) ? done : [...done, index] };
+}
 
 /** The error's first line: what followed it (a command's last lines) is in the output pane already. */
 function messageOf(error: unknown): string {

@@ -37,6 +37,8 @@ export interface StageViewModel {
   /** The tail of the output of the commands run since the last action. */
   output: string[];
   lastStep?: StepRun;
+  /** The names of the steps that ran to their end in this session: their predictions are revealed. */
+  stepsRun?: string[];
   /** Check results so far, by check index. */
   checkResults: (CheckResult | undefined)[];
   /** Set once a check run has finished. */
@@ -124,6 +126,7 @@ export function stageViewModel(
     status: stageStatus(context, stage.id),
     markdown: stage.markdown,
     steps: stage.steps,
+    stepsRun: (context.stepsRun?.[stage.id] ?? []).flatMap((index) => stage.steps[index]?.name ?? []),
     checkTitles: stage.checks.map((check) => check.title),
     livePanel: stage.panel,
     activity,

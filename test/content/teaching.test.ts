@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { loadLessons } from '../../src/lessons/load.js';
 import type { QuizQuestion } from '../../src/lessons/schema.js';
-import { outlineProblems, quizShapeProblems } from '../../src/lessons/teaching-rules.js';
+import { outlineProblems, predictionProblems, quizShapeProblems } from '../../src/lessons/teaching-rules.js';
 import { packageRoot } from '../../src/runtime/paths.js';
 
 // How a lesson teaches: it says at its start what the learner will be able to do and sums up at its
@@ -12,6 +12,10 @@ const lessons = loadLessons(join(packageRoot, 'lessons'));
 describe.each(lessons.stages.map((stage) => [stage.id, stage] as const))('lesson %s', (_id, stage) => {
   it('opens with what the learner will be able to do and ends with a recap', () => {
     expect(outlineProblems(stage.markdown)).toEqual([]);
+  });
+
+  it('asks the learner to predict at least twice, each time before the step', () => {
+    expect(predictionProblems(stage.markdown)).toEqual([]);
   });
 
   it('has a quiz whose right answers cannot be told by their length or letter', () => {
@@ -85,5 +89,22 @@ describe('the quiz shape rule', () => {
   it('fails a quiz whose right answers share one letter', () => {
     const quiz = [0, 1, 2, 3, 4, 5].map((n) => question(`q${n}`, even, n < 3 ? 1 : n - 3 === 1 ? 0 : n - 3));
     expect(quizShapeProblems(quiz)).toEqual(['"b" is the right letter in 3 of 6 questions; spread the right answers (at most 2 per letter)']);
+  });
+});
+
+describe('the prediction rule', () => {
+  const predict = (after: string) => `\`\`\`predict after=${after}\nWhat will happen?\n---\nThis.\n\`\`\`\n`;
+  const steps = '```sh step=one\necho 1\n```\n\n```sh step=two\necho 2\n```\n';
+
+  it('accepts two predictions, each before its step', () => {
+    expect(predictionProblems(`${predict('one')}\n${predict('two')}\n${steps}`)).toEqual([]);
+  });
+
+  it('names a lesson with fewer than two', () => {
+    expect(predictionProblems(`${predict('one')}\n${steps}`)).toEqual(['1 prediction: ask the learner to predict at least 2 times (a ```predict after=STEP block)']);
+  });
+
+  it('names a prediction asked after its step', () => {
+    expect(predictionProblems(`${predict('one')}\n${steps}\n${predict('two')}`)).toEqual(['the prediction for `two` comes after the step: put it before, so the learner predicts first']);
   });
 });

@@ -58,6 +58,18 @@ describe('the stage view', () => {
     expect(frame).not.toContain('step=build');
   });
 
+  it('asks for a prediction before its step runs, and reveals what happened once it has, with no key pressed', async () => {
+    const markdown = '# Drill\n\n```predict after=build\nWhich layer does the build run first?\n---\nFROM: the base image comes first.\n```\n';
+    const view = renderView(model({ markdown }));
+    // Rendered (the renderer loads after the first frame): the markdown's marks are gone.
+    const before = await waitForFrame(view.lastFrame, /^ +Predict, before you run `?build`?: Which layer/m);
+    expect(before).toMatch(/The answer shows here once `?build`? has run\./);
+    expect(before).not.toContain('the base image comes first');
+    view.rerender(<StageView model={model({ markdown, stepsRun: ['build'] })} theme={createTheme(false)} onEvent={view.onEvent} onQuit={view.onQuit} />);
+    const after = await waitForFrame(view.lastFrame, /What happened: FROM: the base image comes first\./);
+    expect(after).not.toContain('The answer shows here once');
+  });
+
   it('lists each step with its exact command, the first one selected', () => {
     const frame = renderView(model()).lastFrame() ?? '';
     expect(frame).toMatch(/^› {3}1 build {2}docker build -t localhost:5000\/simple-server -f dockerfiles\/example-service\/Dockerfile/m);

@@ -74,6 +74,34 @@ describe('the lab machine', () => {
     expect(actor.getSnapshot().context.lastStep).toEqual({ index: 0, exitCode: 0, durationMs: 5, cancelled: false });
   });
 
+  it('remembers the steps that ran to their end, for the predictions they reveal, until the stage is reset', async () => {
+    const actor = start();
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    expect(actor.getSnapshot().context.stepsRun?.['single-host'] ?? []).toEqual([]);
+    actor.send({ type: 'user.runStep', index: 0 });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }) && s.context.lastStep?.exitCode !== undefined);
+    expect(actor.getSnapshot().context.stepsRun).toEqual({ 'single-host': [0] });
+    actor.send({ type: 'user.reset' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }) && s.context.lastStep === undefined);
+    expect(actor.getSnapshot().context.stepsRun).toEqual({ 'single-host': [] });
+  });
+
+  it('does not count a step that failed as run', async () => {
+    const machine = labMachine.provide({
+      actors: {
+        prepareStage: fromPromise<void, { stageId: string }>(async () => undefined),
+        runStep: fromPromise(async () => ({ exitCode: 1, durationMs: 1, cancelled: false as boolean })),
+      },
+    });
+    const actor = createActor(machine, { input: { stages, progress: emptyProgress() } }).start();
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    actor.send({ type: 'user.runStep', index: 0 });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }) && s.context.lastStep?.exitCode === 1);
+    expect(actor.getSnapshot().context.stepsRun?.['single-host'] ?? []).toEqual([]);
+  });
+
   it('ignores a step that does not exist', async () => {
     const actor = start();
     actor.send({ type: 'user.open', stageId: 'single-host' });
@@ -150,6 +178,25 @@ describe('the lab machine', () => {
     actor.send({ type: 'user.stop' });
     expect(actor.getSnapshot().context.lastStep).toEqual({ index: 0, cancelled: true });
     expect(aborted).toBe(true);
+  });
+
+  it('counts a long step stopped by the learner as run (a server in the foreground ends that way), and a short one not', async () => {
+    const longStages: StageNode[] = [{ id: 'single-host', requires: [], steps: [{ name: 'serve', command: 'python3 -m http.server', long: true }, { name: 'build', command: 'docker build .' }] }];
+    const machine = labMachine.provide({
+      actors: {
+        prepareStage: fromPromise<void, { stageId: string }>(async () => undefined),
+        runStep: fromPromise(({ signal }) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ exitCode: 130, durationMs: 1, cancelled: true })))),
+      },
+    });
+    const actor = createActor(machine, { input: { stages: longStages, progress: emptyProgress() } }).start();
+    actor.send({ type: 'user.open', stageId: 'single-host' });
+    await waitFor(actor, (s) => s.matches({ stage: 'reading' }));
+    actor.send({ type: 'user.runStep', index: 1 });
+    actor.send({ type: 'user.stop' });
+    expect(actor.getSnapshot().context.stepsRun?.['single-host'] ?? []).toEqual([]);
+    actor.send({ type: 'user.runStep', index: 0 });
+    actor.send({ type: 'user.stop' });
+    expect(actor.getSnapshot().context.stepsRun).toEqual({ 'single-host': [0] });
   });
 });
 

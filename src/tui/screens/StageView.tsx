@@ -14,6 +14,7 @@ import { actionFor, eachKey, eventFor, keyHelp, QUIZ_LETTERS, type KeyAction, ty
 import { stageNumber, textWidth, truncate, wrap } from '../layout.js';
 import { statusLabel, type Theme } from '../theme.js';
 import { markdownLines, useMarkdownRenderer } from '../markdown.js';
+import { showPredictions } from '../../lessons/predictions.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import type { StageViewModel } from '../view-model.js';
 
@@ -66,7 +67,13 @@ export function StageView({ model, theme, onEvent, onQuit, topology, presenter }
   const { selected, confirm } = ui;
   const notes = ui.notes ? presenter?.notes : undefined;
   const rendered = useMarkdownRenderer();
-  const lesson = useMemo(() => markdownLines(notes ?? model.markdown, columns, theme.color), [notes, model.markdown, columns, theme.color, rendered]);
+  // A prediction's answer shows once its step has run.
+  const stepsRun = model.stepsRun ?? [];
+  const revealed = stepsRun.join('\0');
+  const lesson = useMemo(
+    () => markdownLines(notes ?? showPredictions(model.markdown, new Set(stepsRun)), columns, theme.color),
+    [notes, model.markdown, revealed, columns, theme.color, rendered],
+  );
 
   // After a step succeeds, the next one is the natural thing to run.
   useEffect(() => {
