@@ -1,26 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { judgeServiceBuild, type ServiceBuildFacts } from '../../src/checks/service-build.js';
 import type { ContainerFacts } from '../../src/runtime/docker.js';
+import { containerFacts } from '../helpers/container-facts.js';
 
 const spec = { folder: 'example-service', build: 'node example-service/build.mjs', container: 'simple-server-test', path: '/app/simple-server.pyz' };
 const artifact = 'a'.repeat(64);
 const source = 'b'.repeat(64);
 const info = { artifact: 'simple-server.pyz', sha256: artifact, sources: { 'server.py': source }, builtAt: '2026-12-04T10:00:00.000Z' };
-const server = (over: Partial<ContainerFacts> = {}): ContainerFacts => ({
-  id: 's1',
-  name: 'simple-server-test',
-  image: 'localhost:5000/simple-server',
-  imageId: 'sha256:s',
-  running: true,
-  state: 'running',
-  exitCode: 0,
-  labels: {},
-  ports: [],
-  networks: {},
-  created: '2026-12-04T10:01:00.000Z',
-  mounts: [],
-  ...over,
-});
+const server = (over: Partial<ContainerFacts> = {}): ContainerFacts =>
+  containerFacts({ id: 's1', name: 'simple-server-test', image: 'localhost:5000/simple-server', imageId: 'sha256:s', created: '2026-12-04T10:01:00.000Z', ...over });
 const built: ServiceBuildFacts = { info, artifactSha: artifact, sourcesNow: { 'server.py': source }, container: server(), inside: artifact };
 const judge = (facts: Partial<ServiceBuildFacts>, over: Partial<typeof spec> = {}) => judgeServiceBuild({ ...spec, ...over }, { ...built, ...facts });
 

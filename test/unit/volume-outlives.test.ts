@@ -1,23 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import { judgeVolumeOutlives } from '../../src/checks/volume-outlives.js';
 import type { ContainerFacts } from '../../src/runtime/docker.js';
+import { containerFacts } from '../helpers/container-facts.js';
 
 const spec = { container: 'simple-registry', volume: 'simple-registry-data', path: '/var/lib/docker-registry', data: 'simple-server:latest' };
-const registry = (over: Partial<ContainerFacts> = {}): ContainerFacts => ({
-  id: 'r1',
-  name: 'simple-registry',
-  image: 'dockerlab/registry',
-  imageId: 'sha256:r',
-  running: true,
-  state: 'running',
-  exitCode: 0,
-  labels: {},
-  ports: [],
-  networks: {},
-  created: '2026-12-04T10:00:10.000Z',
-  mounts: [{ type: 'volume', name: 'simple-registry-data', destination: '/var/lib/docker-registry', readOnly: false }],
-  ...over,
-});
+const registry = (over: Partial<ContainerFacts> = {}): ContainerFacts =>
+  containerFacts({
+    id: 'r1',
+    name: 'simple-registry',
+    image: 'dockerlab/registry',
+    imageId: 'sha256:r',
+    created: '2026-12-04T10:00:10.000Z',
+    mounts: [{ type: 'volume', name: 'simple-registry-data', destination: '/var/lib/docker-registry', readOnly: false }],
+    ...over,
+  });
 const pushedAt = Date.parse('2026-12-04T10:00:05Z');
 
 describe('the volume-outlives judge', () => {
