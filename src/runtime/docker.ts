@@ -11,7 +11,7 @@ import { resolveEndpoint, type Endpoint } from './endpoint.js';
 import { ownEnvironment } from './engine-memory.js';
 import { Writable } from 'node:stream';
 import { toCreateOptions, type ContainerSpec } from './container-spec.js';
-import { explainEngineError } from './engine-errors.js';
+import { ENGINE_SILENCE_MS, explainEngineError, explainSilence } from './engine-errors.js';
 import { detectSite, type EngineSite } from './engine-site.js';
 import { observeSwarm, type SwarmView } from './swarm-api.js';
 import { MANAGED_FILTER } from './names.js';
@@ -377,10 +377,11 @@ class DockerodeClient implements DockerClient {
   }
 
   private async call<T>(work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
     try {
       return await work();
     } catch (error) {
-      throw this.translate(error);
+      throw explainSilence(this.endpoint, error, Date.now() - started) ?? this.translate(error);
     }
   }
 
@@ -407,14 +408,14 @@ function withoutDockerEnvironment<T>(make: () => T): T {
 }
 
 function dockerodeOptions(endpoint: Endpoint): Docker.DockerOptions {
-  if (endpoint.socketPath) return { socketPath: endpoint.socketPath, timeout: 120_000 };
+  if (endpoint.socketPath) return { socketPath: endpoint.socketPath, timeout: ENGINE_SILENCE_MS };
   if (endpoint.ssh) return { protocol: 'ssh', host: endpoint.hostname, port: endpoint.port, ...(endpoint.ssh.username ? { username: endpoint.ssh.username } : {}), sshOptions: sshOptions(endpoint), timeout: 60_000 };
   const tls = endpoint.tls;
   return {
     host: endpoint.hostname,
     port: endpoint.port,
     protocol: tls ? 'https' : 'http',
-    timeout: 120_000,
+    timeout: ENGINE_SILENCE_MS,
     ...(tls ? tlsFiles(endpoint, tls) : {}),
   };
 }

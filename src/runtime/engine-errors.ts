@@ -7,6 +7,24 @@ import type { Endpoint } from './endpoint.js';
  * against TLS or the other way round, ssh without a key). Pure: from the endpoint and the error the
  * client library raised. Undefined for errors that are not about reaching the engine.
  */
+/**
+ * How long an engine may stay silent on one call before the lab gives up on it. A busy engine can take
+ * minutes to start a container behind others (on CI's emulated VM a deploy's call outlasted the two
+ * minutes it once had); the docker CLI waits for ever. Ten minutes tells a hung engine from a slow one.
+ */
+export const ENGINE_SILENCE_MS = 600_000;
+
+/** A call the client gave up on after `ENGINE_SILENCE_MS` of silence: it ends as a hang-up, and is said as what it was. */
+export function explainSilence(endpoint: Endpoint, error: unknown, elapsedMs: number, limitMs = ENGINE_SILENCE_MS): EnvironmentError | undefined {
+  const code = String((error as { code?: unknown } | undefined)?.code ?? '');
+  const message = error instanceof Error ? error.message : String(error);
+  if (elapsedMs < limitMs || !(code === 'ECONNRESET' || /socket hang up/i.test(message))) return undefined;
+  return new EnvironmentError(
+    `The engine at ${endpoint.host} did not answer within ${Math.round(limitMs / 1000)} s: it is overloaded or hung.`,
+    '`docker info` shows whether it answers at all; on a small machine, stop what else runs there (`lab reset --all` removes the lab\'s containers), then try again.',
+  );
+}
+
 export function explainEngineError(endpoint: Endpoint, error: unknown): EnvironmentError | undefined {
   const code = String((error as { code?: unknown } | undefined)?.code ?? '');
   const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { engineWords } from '../../src/runtime/engine-capabilities.js';
-import { explainEngineError } from '../../src/runtime/engine-errors.js';
+import { explainEngineError, explainSilence } from '../../src/runtime/engine-errors.js';
 import type { Endpoint } from '../../src/runtime/endpoint.js';
 
 const tcp: Endpoint = { host: 'tcp://192.0.2.7:2376', hostname: '192.0.2.7', port: 2376, source: 'DOCKER_HOST' };
@@ -32,5 +32,19 @@ describe('why an engine cannot be used, in one line with the fix (exit 3)', () =
   it('keeps runc\'s own words from a refused --privileged', () => {
     const raw = error('(HTTP code 500) server error - failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: unable to apply caps: operation not permitted: unknown');
     expect(engineWords(raw)).toBe('unable to apply caps: operation not permitted');
+  });
+});
+
+describe('a call the engine left unanswered', () => {
+  const hangUp = error('socket hang up', { code: 'ECONNRESET' });
+
+  it('is said as silence, with the time waited, once the client gave up after the limit', () => {
+    expect(explainSilence(socket, hangUp, 600_000)?.message).toBe('The engine at unix:///var/run/docker.sock did not answer within 600 s: it is overloaded or hung.');
+    expect(explainSilence(socket, hangUp, 1_000, 1_000)?.message).toContain('did not answer within 1 s');
+  });
+
+  it('leaves a hang-up before the limit, and other errors, to the other explanations', () => {
+    expect(explainSilence(socket, hangUp, 2_000)).toBeUndefined();
+    expect(explainSilence(socket, error('connect ECONNREFUSED', { code: 'ECONNREFUSED' }), 700_000)).toBeUndefined();
   });
 });
