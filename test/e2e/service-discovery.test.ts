@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkUntil, docker, freshStateDir, ownsTheLab, runLab } from '../helpers/run-lab.js';
+import { checkUntil, docker, failedLines, freshStateDir, ownsTheLab, runLab } from '../helpers/run-lab.js';
 
 /**
  * Stage 4 on the real engine: the checks fail before the work, pass after `lab solve`, and fail
@@ -64,8 +64,10 @@ describe('stage service-discovery on a real engine', () => {
     expect(run.stdout).toMatch(/✖ scaled on demand.*simple_haproxy_1, simple_consul_1.* deployed with the servers or after them/);
     // Scaled on demand again: the stage passes, for the tests after this one.
     expect((await runLab(['deploy', '5'], env)).code).toBe(0);
-    expect((await checkUntil('service-discovery', env, 0, 30_000)).code).toBe(0);
-  }, 240_000);
+    // Each try runs the drill too; CI once saw 30 s go by here (what failed was not printed then).
+    const after = await checkUntil('service-discovery', env, 0, 75_000);
+    expect({ code: after.code, failed: failedLines(after) }).toEqual({ code: 0, failed: [] });
+  }, 300_000);
 
   it('names the server whose agent is stuck: the catalog no longer matches', async () => {
     // Paused, not stopped: a stopped agent is removed by the engine (it is part of its server).
@@ -78,8 +80,9 @@ describe('stage service-discovery on a real engine', () => {
     expect(run.stdout).toContain('server_2_agent');
     expect(run.stdout).toContain('server_2 (');
     expect(run.code).toBe(1);
-    expect((await checkUntil('service-discovery', env, 0)).code).toBe(0);
-  }, 120_000);
+    const after = await checkUntil('service-discovery', env, 0, 75_000);
+    expect({ code: after.code, failed: failedLines(after) }).toEqual({ code: 0, failed: [] });
+  }, 180_000);
 
   it('says quorum is lost when three of five Consul servers stop', async () => {
     docker('stop', '-t', '1', 'simple_consul_3', 'simple_consul_4', 'simple_consul_5');
