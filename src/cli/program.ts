@@ -95,6 +95,7 @@ export function buildProgram(context: (options?: { engine?: boolean }) => Promis
     .option('--json', 'machine-readable output')
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--verbose', 'show every command and its output')
+    .option('--skip-drills <stage>', "judge this stage without its drills, which act on the lab (repeatable)", (value: string, list: string[] = []) => [...list, value])
     .action((flags: TestFlags) => run(async (ctx) => (await commands.test()).testCommand(ctx, flags))());
   program
     .command('quiz <stage>')
