@@ -26,8 +26,21 @@ const run = (command, args, options = {}) => {
 const lab = (...args) => run(process.execPath, [...LAB, ...args]);
 const ms = (value) => `${value.toFixed(0)} ms`;
 const rows = [];
-const report = (what, value, baselineName, baseline) => {
-  rows.push({ what, value: ms(value), baseline: `${baselineName} ${ms(baseline)}`, ratio: `${(value / baseline).toFixed(2)}×` });
+const report = (what, value, baselineName, baseline, ratio = value / baseline) => {
+  rows.push({ what, value: ms(value), baseline: `${baselineName} ${ms(baseline)}`, ratio: `${ratio.toFixed(2)}×` });
+};
+/**
+ * The measured command and its baseline run in turns, n times each, and the ratio is the median of
+ * each turn's own ratio: a machine whose speed drifts during the run (this one's swings ±30 %) moves
+ * both sides of a turn alike. Medians of the times are reported beside it.
+ */
+const paired = (measured, baseline, n = 15) => {
+  const turns = Array.from({ length: n }, () => {
+    const b = time(baseline);
+    const m = time(measured);
+    return { m, b, ratio: m / b };
+  });
+  return { value: median(turns.map((t) => t.m)), baseline: median(turns.map((t) => t.b)), ratio: median(turns.map((t) => t.ratio)) };
 };
 
 /** Time until a tmux pane running `command` shows `text`. */
@@ -55,9 +68,9 @@ function timeToScreen(command, text, deadlineMs = 15_000, stayMs = 0) {
 }
 
 // 0. Start-up, against a bare `node -e 0` in the same run (the floor any Node CLI pays).
-const bareStart = median([1, 2, 3, 4, 5, 6, 7].map(() => time(() => run(process.execPath, ['-e', '0']))));
-const version = median([1, 2, 3, 4, 5, 6, 7].map(() => time(() => lab('--version'))));
-report('lab --version (goal ≤ 1.5×)', version, 'node -e 0', bareStart);
+const bare = () => run(process.execPath, ['-e', '0']);
+const version = paired(() => lab('--version'), bare);
+report('lab --version (goal ≤ 1.5×)', version.value, 'node -e 0', version.baseline, version.ratio);
 
 // 1. TUI first frame, against a bare `node` that prints one line (the floor any Node CLI pays): as a
 // tmux pane shows it, and inside the process (from its start to the frame's write, without tmux).
@@ -83,10 +96,10 @@ report('TUI first frame, first start after a build (no code cache)', coldFrame, 
 // 2. `lab check single-host` on a solved stage, against one `docker ps` CLI call.
 lab('reset', '--all');
 lab('solve', 'single-host');
-const check = median([1, 2, 3, 4, 5].map(() => time(() => lab('check', 'single-host'))));
+const check = paired(() => lab('check', 'single-host'), bare, 9);
 const dockerPs = median([1, 2, 3, 4, 5].map(() => time(() => run('docker', ['ps']))));
-report('lab check single-host (5 checks)', check, 'docker ps', dockerPs);
-report('lab check single-host (goal ≤ 4×)', check, 'node -e 0', bareStart);
+report('lab check single-host (5 checks)', check.value, 'docker ps', dockerPs);
+report('lab check single-host (goal ≤ 4×)', check.value, 'node -e 0', check.baseline, check.ratio);
 lab('reset', '--all');
 
 // 3. Image builds: cold (no layer cache, packages fetched from Debian's archive) against warm.
