@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { showPredictions } from '../../src/lessons/predictions.js';
 
 // The bundle gives the markdown highlighter a few languages, not highlight.js's 190
 // (scripts/highlight-languages.cjs): every language a lesson's code block names must be one of them.
@@ -15,7 +16,9 @@ const lessonFiles = (dir: string): string[] =>
 
 describe("the bundle's highlighter", () => {
   it('knows every language a lesson names', () => {
-    const named = new Set(lessonFiles(join(process.cwd(), 'lessons')).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/^\s*```([\w-]+)/gm)].map((match) => match[1]!)));
+    // As the learner sees them: a prediction's block is shown as a quote, never as code.
+    const shown = (file: string) => showPredictions(readFileSync(file, 'utf8'), new Set());
+    const named = new Set(lessonFiles(join(process.cwd(), 'lessons')).flatMap((file) => [...shown(file).matchAll(/^\s*```([\w-]+)/gm)].map((match) => match[1]!)));
     expect(named.size).toBeGreaterThan(0);
     const unknown = [...named].filter((language) => !hljs.getLanguage(language));
     expect(unknown).toEqual([]);
