@@ -11,7 +11,7 @@ import { resolveEndpoint, type Endpoint } from './endpoint.js';
 import { ownEnvironment } from './engine-memory.js';
 import { Writable } from 'node:stream';
 import { toCreateOptions, type ContainerSpec } from './container-spec.js';
-import { ENGINE_SILENCE_MS, explainEngineError, explainSilence } from './engine-errors.js';
+import { ENGINE_SILENCE_MS, explainEngineError } from './engine-errors.js';
 import { detectSite, type EngineSite } from './engine-site.js';
 import { observeSwarm, type SwarmView } from './swarm-api.js';
 import { MANAGED_FILTER } from './names.js';
@@ -162,12 +162,13 @@ class DockerodeClient implements DockerClient {
   }
 
   async inspectContainer(name: string): Promise<ContainerFacts | undefined> {
+    const started = Date.now();
     try {
       const info = await this.api.getContainer(name).inspect();
       return containerFacts(info);
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw this.translate(error);
+      throw this.translate(error, started);
     }
   }
 
@@ -178,6 +179,7 @@ class DockerodeClient implements DockerClient {
   }
 
   async logs(name: string, tail = 200): Promise<string[]> {
+    const started = Date.now();
     try {
       const container = this.api.getContainer(name);
       const raw = (await container.logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
@@ -186,17 +188,18 @@ class DockerodeClient implements DockerClient {
       return text.split('\n').filter((line) => line.length > 0);
     } catch (error) {
       if (statusOf(error) === 404) return [];
-      throw this.translate(error);
+      throw this.translate(error, started);
     }
   }
 
   async inspectImage(reference: string): Promise<ImageFacts | undefined> {
+    const started = Date.now();
     try {
       const info = await this.api.getImage(reference).inspect();
       return { id: info.Id, tags: info.RepoTags ?? [], repoDigests: info.RepoDigests ?? [], labels: info.Config?.Labels ?? {}, created: info.Created };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw this.translate(error);
+      throw this.translate(error, started);
     }
   }
 
@@ -209,11 +212,12 @@ class DockerodeClient implements DockerClient {
   }
 
   async stopContainer(name: string, graceSeconds: number): Promise<void> {
+    const started = Date.now();
     try {
       await this.api.getContainer(name).stop({ t: graceSeconds });
     } catch (error) {
       // 304: not running; 404: gone (an agent the engine removed as it stopped).
-      if (statusOf(error) !== 304 && statusOf(error) !== 404) throw this.translate(error);
+      if (statusOf(error) !== 304 && statusOf(error) !== 404) throw this.translate(error, started);
     }
   }
 
@@ -241,13 +245,14 @@ class DockerodeClient implements DockerClient {
 
   async removeContainer(name: string): Promise<void> {
     const container = this.api.getContainer(name);
+    const started = Date.now();
     try {
       await container.remove({ force: true, v: true });
     } catch (error) {
       if (statusOf(error) === 404) return;
       // Already being removed (an agent goes with its server, and the engine removes it: --rm): gone
       // once the engine is done, and its name free for the container that replaces it.
-      if (statusOf(error) !== 409 || !/in progress/i.test(String((error as Error).message))) throw this.translate(error);
+      if (statusOf(error) !== 409 || !/in progress/i.test(String((error as Error).message))) throw this.translate(error, started);
       const gone = () => container.inspect().then(() => false, (missing: unknown) => statusOf(missing) === 404);
       for (const deadline = Date.now() + REMOVAL_WAIT_MS; !(await gone()) && Date.now() < deadline; ) await sleep(100);
     }
@@ -294,11 +299,12 @@ class DockerodeClient implements DockerClient {
 
   async captureSpec(name: string): Promise<ContainerSpec | undefined> {
     let info: Docker.ContainerInspectInfo;
+    const started = Date.now();
     try {
       info = await this.api.getContainer(name).inspect();
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw this.translate(error);
+      throw this.translate(error, started);
     }
     const ports = Object.entries(info.HostConfig.PortBindings ?? {}).flatMap(([key, bindings]) =>
       ((bindings as { HostPort: string }[] | null) ?? []).map((b) => ({ containerPort: Number.parseInt(key, 10), hostPort: Number(b.HostPort) })),
@@ -369,10 +375,11 @@ class DockerodeClient implements DockerClient {
   }
 
   private async ignoreMissing(work: Promise<unknown>): Promise<void> {
+    const started = Date.now();
     try {
       await work;
     } catch (error) {
-      if (statusOf(error) !== 404) throw this.translate(error);
+      if (statusOf(error) !== 404) throw this.translate(error, started);
     }
   }
 
@@ -381,12 +388,13 @@ class DockerodeClient implements DockerClient {
     try {
       return await work();
     } catch (error) {
-      throw explainSilence(this.endpoint, error, Date.now() - started) ?? this.translate(error);
+      throw this.translate(error, started);
     }
   }
 
-  private translate(error: unknown): Error {
-    return explainEngineError(this.endpoint, error) ?? (error instanceof Error ? error : new Error(String(error)));
+  /** The engine's error said as the learner can act on it; `started`, when the call began, tells silence from a hang-up. */
+  private translate(error: unknown, started: number): Error {
+    return explainEngineError(this.endpoint, error, Date.now() - started) ?? (error instanceof Error ? error : new Error(String(error)));
   }
 }
 

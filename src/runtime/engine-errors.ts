@@ -2,12 +2,6 @@ import { EnvironmentError } from '../errors.js';
 import type { Endpoint } from './endpoint.js';
 
 /**
- * Why the engine cannot be used, in one line, with the fix: every way an endpoint fails (nothing
- * listening, a socket that is not there, TLS without certificates or with the wrong CA, plain HTTP
- * against TLS or the other way round, ssh without a key). Pure: from the endpoint and the error the
- * client library raised. Undefined for errors that are not about reaching the engine.
- */
-/**
  * How long an engine may stay silent on one call before the lab gives up on it. A busy engine can take
  * minutes to start a container behind others (on CI's emulated VM a deploy's call outlasted the two
  * minutes it once had); the docker CLI waits for ever. Ten minutes tells a hung engine from a slow one.
@@ -16,8 +10,7 @@ export const ENGINE_SILENCE_MS = 600_000;
 
 /** A call the client gave up on after `ENGINE_SILENCE_MS` of silence: it ends as a hang-up, and is said as what it was. */
 export function explainSilence(endpoint: Endpoint, error: unknown, elapsedMs: number, limitMs = ENGINE_SILENCE_MS): EnvironmentError | undefined {
-  const code = String((error as { code?: unknown } | undefined)?.code ?? '');
-  const message = error instanceof Error ? error.message : String(error);
+  const { code, message } = described(error);
   if (elapsedMs < limitMs || !(code === 'ECONNRESET' || /socket hang up/i.test(message))) return undefined;
   return new EnvironmentError(
     `The engine at ${endpoint.host} did not answer within ${Math.round(limitMs / 1000)} s: it is overloaded or hung.`,
@@ -25,9 +18,17 @@ export function explainSilence(endpoint: Endpoint, error: unknown, elapsedMs: nu
   );
 }
 
-export function explainEngineError(endpoint: Endpoint, error: unknown): EnvironmentError | undefined {
-  const code = String((error as { code?: unknown } | undefined)?.code ?? '');
-  const message = error instanceof Error ? error.message : String(error);
+/**
+ * Why the engine cannot be used, in one line, with the fix: every way an endpoint fails (nothing
+ * listening, a socket that is not there, TLS without certificates or with the wrong CA, plain HTTP
+ * against TLS or the other way round, ssh without a key). Pure: from the endpoint and the error the
+ * client library raised, and how long the call had waited (a call the client gave up on is said as
+ * silence, not as a hang-up). Undefined for errors that are not about reaching the engine.
+ */
+export function explainEngineError(endpoint: Endpoint, error: unknown, elapsedMs = 0): EnvironmentError | undefined {
+  const silence = explainSilence(endpoint, error, elapsedMs);
+  if (silence) return silence;
+  const { code, message } = described(error);
   const at = endpoint.host;
   const start = 'Start Docker (or set DOCKER_HOST to a running engine), then run `lab doctor`.';
   const certificates = endpoint.ssh ? '' : ' (for a lab machine: `eval $(lab machine env NAME)` sets all three)';
@@ -60,4 +61,9 @@ export function explainEngineError(endpoint: Endpoint, error: unknown): Environm
     return new EnvironmentError(`Can't reach Docker at ${at}${code ? ` (${code})` : ''}: it does not answer.`, 'Check that the engine runs there and the network lets you reach it, then run `lab doctor`.');
   }
   return undefined;
+}
+
+/** An error's code (ECONNRESET, …) and message, whatever the client library threw. */
+function described(error: unknown): { code: string; message: string } {
+  return { code: String((error as { code?: unknown } | undefined)?.code ?? ''), message: error instanceof Error ? error.message : String(error) };
 }
