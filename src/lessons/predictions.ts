@@ -21,11 +21,13 @@ export interface Prediction {
 const BLOCK = /^```predict([^\n]*)\n([\s\S]*?)^```[ \t]*$/gm;
 
 interface Found extends Prediction {
+  /** Where the block starts in the lesson. */
+  at: number;
   /** What is wrong with the block, for the loader to report. */
   problem?: string;
 }
 
-function parseBlock(info: string, body: string): Found {
+function parseBlock(info: string, body: string): Omit<Found, 'at'> {
   const after = /\bafter=(\S+)/.exec(info)?.[1] ?? '';
   const [question = '', ...rest] = body.split(/^---[ \t]*$/m);
   const answer = rest.join('---').trim();
@@ -35,7 +37,7 @@ function parseBlock(info: string, body: string): Found {
 
 /** Every predict block of a lesson, with what is wrong with any of them. */
 export function parsePredictions(markdown: string): Found[] {
-  return [...markdown.matchAll(BLOCK)].map((match) => parseBlock(match[1] ?? '', match[2] ?? ''));
+  return [...markdown.matchAll(BLOCK)].map((match) => ({ ...parseBlock(match[1] ?? '', match[2] ?? ''), at: match.index ?? 0 }));
 }
 
 /** The lesson as the learner reads it: each block's question, and its answer once its step has run. */

@@ -4,6 +4,7 @@
  * has a failing fixture there too.
  */
 import { parsePredictions } from './predictions.js';
+import { parseSteps } from './steps.js';
 import type { QuizQuestion } from './schema.js';
 
 /** The heading of the section that says what the learner will be able to do. */
@@ -32,7 +33,7 @@ function sections(markdown: string): { before: string; sections: Section[] } {
 }
 
 const listItems = (body: string): string[] => body.split('\n').filter((line) => /^[-*] \S/.test(line));
-const hasStep = (text: string): boolean => /^```\S*[^\n]*step=/m.test(text);
+const hasStep = (text: string): boolean => parseSteps(text).length > 0;
 
 /**
  * A lesson opens with what the learner will be able to do — a section of two to four list items,
@@ -101,10 +102,8 @@ export const MIN_PREDICTIONS = 2;
 export function predictionProblems(markdown: string): string[] {
   const found = parsePredictions(markdown);
   const problems = found.length < MIN_PREDICTIONS ? [`${found.length} prediction${found.length === 1 ? '' : 's'}: ask the learner to predict at least ${MIN_PREDICTIONS} times (a \`\`\`predict after=STEP block)`] : [];
-  for (const { after } of found) {
-    const asked = markdown.indexOf(`\`\`\`predict after=${after}`);
-    const step = markdown.search(new RegExp(`^\`\`\`\\S*[^\\n]*\\bstep=${after.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`, 'm'));
-    if (step >= 0 && asked > step) problems.push(`the prediction for \`${after}\` comes after the step: put it before, so the learner predicts first`);
+  for (const { after, at } of found) {
+    if (parseSteps(markdown.slice(0, at)).some((step) => step.name === after)) problems.push(`the prediction for \`${after}\` comes after the step: put it before, so the learner predicts first`);
   }
   return problems;
 }

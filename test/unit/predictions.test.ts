@@ -23,7 +23,7 @@ const lesson = [
 
 describe('predictions', () => {
   it('reads the step, the question and the answer of each block', () => {
-    expect(parsePredictions(lesson)).toEqual([{ after: 'drill', question: 'Three containers go at once. How many requests fail?', answer: 'None: `retries` resend the one in flight.' }]);
+    expect(parsePredictions(lesson)).toEqual([{ at: 9, after: 'drill', question: 'Three containers go at once. How many requests fail?', answer: 'None: `retries` resend the one in flight.' }]);
   });
 
   it('is not taken for a step', () => {
