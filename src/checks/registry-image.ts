@@ -1,6 +1,7 @@
 import { fail, pass, type ReadOnlyCheckModule, type Zod } from './types.js';
 import { checkBase } from './spec-base.js';
 import { LABEL_MANAGED } from '../runtime/names.js';
+import { splitRepository } from '../runtime/repository.js';
 
 export interface RegistryImageFacts {
   reference: string;
@@ -27,7 +28,7 @@ export const registryImageSpec = (z: Zod) =>
     /** Repository name in the registry, e.g. `simple-server`. */
     repository: z.string().min(1),
     tag: z.string().default('latest'),
-    /** host:port of the registry as the learner pushes to it. */
+    /** host:port of the registry as the learner pushes to it, with the path in it if any (DOCKER_REPOSITORY). */
     registry: z.string().default('localhost:5000'),
   });
 
@@ -40,7 +41,9 @@ export const registryImage: ReadOnlyCheckModule<typeof registryImageSpec, Regist
     const reference = `${spec.registry}/${spec.repository}:${spec.tag}`;
     const image = await docker.inspectImage(reference);
     const local = image ? { labels: image.labels, repoDigests: image.repoDigests } : undefined;
-    const answer = await http.request(`${registryUrl(spec.registry)}/v2/${spec.repository}/manifests/${spec.tag}`, {
+    // DOCKER_REPOSITORY may name a path in the registry (`localhost:5000/team`): the image's name in it begins with that path.
+    const { registry, path } = splitRepository(spec.registry);
+    const answer = await http.request(`${registryUrl(registry)}/v2/${path ? `${path}/` : ''}${spec.repository}/manifests/${spec.tag}`, {
       method: 'HEAD',
       headers: { Accept: MANIFEST_TYPES },
     });

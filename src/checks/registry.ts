@@ -7,6 +7,8 @@ import { bindMount } from './bind-mount.js';
 import { lbLogVolume } from './lb-log-volume.js';
 import { consulCatalog, consulQuorum, lbBackends } from './consul-checks.js';
 import { consulDrill } from './consul-drill.js';
+import { consulService } from './consul-service.js';
+import { lbAddedServer } from './lb-added-server.js';
 import { containerLog } from './container-log.js';
 import { containerRunning } from './container-running.js';
 import { httpEndpoint } from './http-endpoint.js';
@@ -38,6 +40,8 @@ const CHECK_MODULES = [
   lbBackends,
   consulDrill,
   scaledOut,
+  lbAddedServer,
+  consulService,
   machineRoles,
   crossHostLb,
   crossHostConsul,

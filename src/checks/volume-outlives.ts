@@ -17,11 +17,16 @@ export const volumeOutlivesSpec = (z: Zod) =>
     volume: z.string().default('simple-registry-data'),
     /** Where the container mounts the volume. */
     path: z.string().default('/var/lib/docker-registry'),
-    /** A file of the data, relative to `path`, written when the data was (the pushed tag's link). */
-    file: z.string().default('docker/registry/v2/repositories/simple-server/_manifests/tags/latest/current/link'),
-    /** What the data is, for the messages. */
-    data: z.string().default('simple-server:latest'),
+    /** The image pushed to the registry, as the learner names it (`$DOCKER_REPOSITORY/simple-server`). */
+    image: z.string().default('localhost:5000/simple-server'),
+    /** A file of the data, relative to `path`, written when the data was; default the pushed image's tag link. */
+    file: z.string().optional(),
   });
+
+/** The image's name in its registry (`localhost:5000/team/simple-server` → `team/simple-server`), tagged `latest`. */
+const inRegistry = (image: string): string => `${image.slice(image.indexOf('/') + 1)}:latest`;
+/** The registry's own record of a pushed tag: the file a push writes last. */
+const tagLink = (image: string): string => `docker/registry/v2/repositories/${inRegistry(image).replace(/:latest$/, '')}/_manifests/tags/latest/current/link`;
 
 /**
  * Data on a named volume outlives the container that wrote it: the container running now mounts the
@@ -35,7 +40,7 @@ export const volumeOutlives: ReadOnlyCheckModule<typeof volumeOutlivesSpec, Volu
   async observe(spec, { docker }) {
     const container = await docker.inspectContainer(spec.container);
     if (!container?.running) return container ? { container } : {};
-    const stat = await docker.exec(spec.container, ['stat', '-c', '%Y', `${spec.path}/${spec.file}`]);
+    const stat = await docker.exec(spec.container, ['stat', '-c', '%Y', `${spec.path}/${spec.file ?? tagLink(spec.image)}`]);
     const seconds = Number(stat.stdout.trim());
     return { container, ...(stat.exitCode === 0 && Number.isFinite(seconds) ? { writtenMs: seconds * 1000 } : {}) };
   },
@@ -47,7 +52,8 @@ export const volumeOutlives: ReadOnlyCheckModule<typeof volumeOutlivesSpec, Volu
 
 const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
 
-export function judgeVolumeOutlives(spec: { container: string; volume: string; path: string; data: string }, { container, writtenMs }: VolumeOutlivesFacts) {
+export function judgeVolumeOutlives(given: { container: string; volume: string; path: string; image: string }, { container, writtenMs }: VolumeOutlivesFacts) {
+  const spec = { ...given, data: inRegistry(given.image) };
   const name = spec.container;
   if (!container) return fail(`There is no container named ${name}.`, 'Opening the stage starts the registry (`lab open single-host`).');
   if (!container.running) return fail(`${name} is ${container.state}.`, `\`docker start ${name}\` starts it again.`);
@@ -58,7 +64,7 @@ export function judgeVolumeOutlives(spec: { container: string; volume: string; p
       `Run it with \`-v ${spec.volume}:${spec.path}\`, as the lesson does.`,
     );
   }
-  if (writtenMs === undefined) return fail(`${spec.data} is not in ${name}'s data yet.`, 'Push it first (`docker push localhost:5000/simple-server`).');
+  if (writtenMs === undefined) return fail(`${spec.data} is not in ${name}'s data yet.`, `Push it first (\`docker push ${spec.image}\`).`);
   const createdMs = Date.parse(container.created ?? '');
   if (!(createdMs > writtenMs)) {
     return fail(

@@ -8,6 +8,7 @@ import { createProgressStore, type ProgressStore } from '../progress/store.js';
 import type { DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
 import { packageRoot } from '../runtime/paths.js';
+import { dockerRepository } from '../runtime/repository.js';
 import type { Shell } from '../runtime/shell.js';
 import { createOutput, type Output } from './output.js';
 
@@ -70,7 +71,7 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
     return modules;
   };
   const docker = once(() => engine().createDockerClient());
-  const shell = once(() => engine().createShell());
+  const shell = once(() => engine().createShell({ repository: dockerRepository() }));
   const http = once(() => engine().createEngineHttp(docker()));
   const store = once(() => createProgressStore());
   const recorder = once(() => createProgressRecorder(store()));
@@ -88,7 +89,7 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
       feed,
       cwd: packageRoot,
       lessonsDir: lessonsDir(options),
-      ensureImages: engine().firstUseImages({ shell: shell(), docker, root: packageRoot, ...(process.env.LAB_IMAGE_BUNDLE ? { bundle: process.env.LAB_IMAGE_BUNDLE } : {}) }),
+      ensureImages: engine().firstUseImages({ shell: shell(), docker, root: packageRoot, repository: dockerRepository(), ...(process.env.LAB_IMAGE_BUNDLE ? { bundle: process.env.LAB_IMAGE_BUNDLE } : {}) }),
       ...(records ? { recorder: recorder() } : {}),
     });
   const recording = once(() => lifecycle(true));

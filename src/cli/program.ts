@@ -12,6 +12,7 @@ import { createOutput } from './output.js';
 // Every command's module, and the context (Docker, lessons, the shell), is loaded when that command
 // runs: `lab --version` and `lab --help` load none of them, `lab check` never loads the interface.
 const commands = {
+  challenge: () => import('./commands/challenge.js'),
   check: () => import('./commands/check.js'),
   deploy: () => import('./commands/deploy.js'),
   doctor: () => import('./commands/doctor.js'),
@@ -59,7 +60,12 @@ export function buildProgram(context: (options?: { engine?: boolean }) => Promis
     .description('check a stage (default: the current one); exit 0 pass, 1 fail')
     .option('--json', 'machine-readable output')
     .option('--all', 're-check every passed stage and say which regressed')
-    .action((stage: string | undefined, options: { json?: boolean; all?: boolean }) => run(async (ctx) => (await commands.check()).checkCommand(ctx, stage, options))());
+    .option('--challenge', "judge the stage's challenge (`lab challenge STAGE` says what it is) instead of the stage")
+    .action((stage: string | undefined, options: { json?: boolean; all?: boolean; challenge?: boolean }) => run(async (ctx) => (await commands.check()).checkCommand(ctx, stage, options))());
+  program
+    .command('challenge <stage>')
+    .description("a stage's challenge: the goal and hints, no commands (judged by `lab check STAGE --challenge`)")
+    .action((stage: string) => run(async (ctx) => (await commands.challenge()).challengeCommand(ctx, stage))());
   program
     .command('watch [stage]')
     .description("live checks: re-check a stage on the engine's events while you work in your own terminal; exit 0 when it passes")
@@ -89,13 +95,14 @@ export function buildProgram(context: (options?: { engine?: boolean }) => Promis
     .action((servers: string | undefined, flags: DeployFlags) => run(async (ctx) => (await commands.deploy()).deployCommand(ctx, servers, flags))());
   program
     .command('test')
-    .description('track test: each stage must fail its checks before its solution and pass after (clean engine)')
+    .description("track test: each stage must fail its checks before its solution and pass after, and so must each challenge before and after its reference solution (clean engine)")
     .option('--from <stage>', 'first stage to test')
     .option('--to <stage>', 'last stage to test')
     .option('--json', 'machine-readable output')
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--verbose', 'show every command and its output')
     .option('--skip-drills <stage>', "judge this stage without its drills, which act on the lab (repeatable)", (value: string, list: string[] = []) => [...list, value])
+    .option('--skip-challenges', "leave out the challenges (each is otherwise proved on its passed stage: fails before its reference solution, passes after)")
     .action((flags: TestFlags) => run(async (ctx) => (await commands.test()).testCommand(ctx, flags))());
   program
     .command('quiz <stage>')

@@ -14,6 +14,8 @@ export interface DeployOptions {
   /** --lb-mode was given: with no Consul to follow, the plan refuses it. */
   lbModeGiven?: boolean;
   dryRun: boolean;
+  /** DOCKER_REPOSITORY: where the images run come from (default the lab's registry, localhost:5000). */
+  repository?: string;
 }
 
 export const MAX_SERVERS = 200;

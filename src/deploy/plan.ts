@@ -5,7 +5,8 @@ import { type ContainerSpec, shellWord, toDockerArgs } from '../runtime/containe
 import { agentSidecarSpec, consulServerNames, consulServerSpecs } from '../runtime/consul-specs.js';
 import { renderDnsDiscoveryConfig, renderWatchTemplateConfig } from '../runtime/haproxy-consul-config.js';
 import { lbPort, type DeployOptions } from './options.js';
-import { agentName, LABEL_AGENT_OF, WATCH_LB_IMAGE, LABEL_MANAGED, LABEL_ROLE, labLabels, lbName, LABEL_DEPLOY, NETWORK, SERVER_IMAGE, LABEL_PREFIX, LB_IMAGE } from '../runtime/names.js';
+import { inRepository, LAB_REGISTRY } from '../runtime/repository.js';
+import { agentName, CONSUL_IMAGE, LABEL_AGENT_OF, WATCH_LB_IMAGE, LABEL_MANAGED, LABEL_ROLE, labLabels, lbName, LABEL_DEPLOY, NETWORK, SERVER_IMAGE, LABEL_PREFIX, LB_IMAGE } from '../runtime/names.js';
 
 export { HAPROXY_CONFIG_PATH };
 
@@ -80,6 +81,7 @@ export function planDeploy(options: DeployOptions, existing: ContainerFacts[], d
         (role(c) === 'consul-agent' && (serverPattern.test(servedBy(c)) || (options.lbs > 0 && servedBy(c).startsWith('simple_haproxy_'))))),
   );
   const deployLabels = { [LABEL_DEPLOY]: deployId };
+  const image = (reference: string) => inRepository(reference, options.repository ?? LAB_REGISTRY);
   const lbConfig = !discovery
     ? renderHaproxyConfig({ servers: servers.map((server) => ({ name: server, address: `${server}:8080` })) })
     : watchMode
@@ -91,26 +93,26 @@ export function planDeploy(options: DeployOptions, existing: ContainerFacts[], d
     network: NETWORK,
     remove: [...new Set(replaced.map((c) => c.name))].sort(byIndex),
     leave: options.consul ? [] : [...new Set(replaced.filter((c) => role(c) === 'consul-agent' && c.running).map((c) => c.name))].sort(byIndex),
-    consulServers: options.consul ? consulServerSpecs(options.consulServers, { network: NETWORK, labels: deployLabels }) : [],
+    consulServers: options.consul ? consulServerSpecs(options.consulServers, { network: NETWORK, labels: deployLabels, image: image(CONSUL_IMAGE) }) : [],
     servers: servers.map((name) => ({
       name,
-      image: SERVER_IMAGE,
+      image: image(SERVER_IMAGE),
       network: NETWORK,
       env: { SERVER_NAME: name },
       labels: { ...labLabels('horizontal-scale', 'server'), ...deployLabels, [LABEL_PREFIX]: options.prefix },
     })),
-    agents: discovery ? servers.map((container) => agentSidecarSpec({ container, servers: consulNames, registerService: true, labels: deployLabels })) : [],
+    agents: discovery ? servers.map((container) => agentSidecarSpec({ container, servers: consulNames, registerService: true, labels: deployLabels, image: image(CONSUL_IMAGE) })) : [],
     lbs: lbs.map((name, i) => ({
       spec: {
         name,
-        image: watchMode ? WATCH_LB_IMAGE : LB_IMAGE,
+        image: image(watchMode ? WATCH_LB_IMAGE : LB_IMAGE),
         network: NETWORK,
         ports: [{ containerPort: 80, hostPort: lbPort(i + 1) }],
         labels: { ...labLabels(lbStage, 'lb'), ...deployLabels },
       },
       config: lbConfig,
     })),
-    lbAgents: watchMode ? lbs.map((container) => agentSidecarSpec({ container, servers: consulNames, registerService: false, labels: deployLabels })) : [],
+    lbAgents: watchMode ? lbs.map((container) => agentSidecarSpec({ container, servers: consulNames, registerService: false, labels: deployLabels, image: image(CONSUL_IMAGE) })) : [],
   };
 }
 

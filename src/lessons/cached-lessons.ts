@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cacheRoot, packageRoot } from '../runtime/paths.js';
+import { dockerRepository } from '../runtime/repository.js';
 import type { Lessons } from './types.js';
 
 /**
@@ -12,8 +13,8 @@ import type { Lessons } from './types.js';
  * directory (stages name their folder relative to it), so a stale entry can never be used; on a miss
  * the loader runs (its errors are the learner's, as ever) and the result is written for next time.
  */
-export async function loadLessonsCached(dir: string, cacheDir = join(cacheRoot(), 'lessons')): Promise<Lessons> {
-  const key = cacheKey(dir);
+export async function loadLessonsCached(dir: string, cacheDir = join(cacheRoot(), 'lessons'), repository = dockerRepository()): Promise<Lessons> {
+  const key = cacheKey(dir, repository);
   const file = key ? join(cacheDir, `${key}.json`) : undefined;
   if (file && existsSync(file)) {
     try {
@@ -23,21 +24,21 @@ export async function loadLessonsCached(dir: string, cacheDir = join(cacheRoot()
     }
   }
   const { loadLessons } = await import('./load.js');
-  const lessons = loadLessons(dir);
+  const lessons = loadLessons(dir, repository);
   if (file) remember(cacheDir, file, lessons);
   return lessons;
 }
 
 /** The lesson files' names (what the loader reads) in the folders it loads. */
-const LESSON_FILES = ['stage.yaml', 'lesson.md', 'notes.md', 'walkthrough.md'];
+const LESSON_FILES = ['stage.yaml', 'lesson.md', 'notes.md', 'walkthrough.md', 'challenge.md', 'challenge.solution.sh'];
 const FOLDER = /^\d+-[a-z0-9-]+$/;
 /** The loader and what shapes its result: a change to any of them is a new cache key. */
-const LOADER_MODULES = ['load', 'schema', 'steps', 'predictions', 'walkthrough', 'graph', '../runtime/image-catalog'];
+const LOADER_MODULES = ['load', 'schema', 'steps', 'predictions', 'walkthrough', 'graph', '../runtime/image-catalog', '../runtime/repository'];
 /** Each check kind declares its lesson line in its own module there. */
 const CHECKS_FOLDER = '../checks/';
 
 /** Undefined when the folder cannot be read: the loader then says why. */
-function cacheKey(dir: string): string | undefined {
+function cacheKey(dir: string, repository: string): string | undefined {
   try {
     const hash = createHash('sha256');
     const add = (label: string, path: string) => {
@@ -45,7 +46,7 @@ function cacheKey(dir: string): string | undefined {
       hash.update(`\0${label}\0`);
       hash.update(readFileSync(path));
     };
-    hash.update(`${resolve(dir)}\0${process.cwd()}`);
+    hash.update(`${resolve(dir)}\0${process.cwd()}\0${repository}`);
     for (const module of LOADER_MODULES) add(`module:${module}`, join(compiled(), 'lessons', `${module}${extension()}`));
     const checks = join(compiled(), 'lessons', CHECKS_FOLDER);
     for (const name of readdirSync(checks).filter((file) => file.endsWith(extension())).sort()) add(`checks:${name}`, join(checks, name));

@@ -1,21 +1,27 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { ZodError } from 'zod';
 import { LessonError } from '../errors.js';
 import { orderStages } from './graph.js';
-import { stageSchema, trackSchema, type WalkthroughFrame } from './schema.js';
+import { stageSchema, trackSchema, type StageFile, type WalkthroughFrame } from './schema.js';
 import { parsePredictions } from './predictions.js';
 import { parseSteps } from './steps.js';
 import { parseWalkthrough } from './walkthrough.js';
-import type { Lessons, Stage } from './types.js';
+import { expandRepository, LAB_REGISTRY } from '../runtime/repository.js';
+import type { Challenge, Lessons, Stage } from './types.js';
 
 const FOLDER = /^(\d+)-([a-z0-9-]+)$/;
 /** Beside the lesson folders: what several stages share. */
 export const TRACK_FILE = 'track.yaml';
 
-/** The only reads of lesson folders: every `NN-slug/` under `dir`, validated and in graph order. */
-export function loadLessons(dir: string): Lessons {
+/**
+ * The only reads of lesson folders: every `NN-slug/` under `dir`, validated and in graph order.
+ * `$DOCKER_REPOSITORY` in a stage's checks becomes `repository` (in commands, the shell expands it:
+ * lessons show it as the learner types it). A stage's `images:` name the lab's images by the lab's
+ * names; first use gives them the repository's names too.
+ */
+export function loadLessons(dir: string, repository = LAB_REGISTRY): Lessons {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new LessonError(dir, '(folder)', 'is not a folder of lessons');
   }
@@ -24,7 +30,7 @@ export function loadLessons(dir: string): Lessons {
     throw new LessonError(dir, '(folder)', 'holds no lesson folders named like "01-single-host"');
   }
   const blocks = loadTrackBlocks(dir);
-  const stages = folders.map((folder) => loadStage(dir, folder, blocks));
+  const stages = folders.map((folder) => loadStage(dir, folder, blocks, repository));
   const seen = new Map<string, string>();
   for (const stage of stages) {
     const other = seen.get(stage.id);
@@ -77,7 +83,22 @@ function readYaml(file: string, shown: string): unknown {
   }
 }
 
-function loadStage(root: string, folder: string, blocks: Map<string, string[]>): Stage {
+/** `$DOCKER_REPOSITORY` in every text of the stage's checks. */
+function expandRepositoryIn(raw: unknown, repository: string): unknown {
+  if (!raw || typeof raw !== 'object') return raw;
+  const deep = (value: unknown): unknown =>
+    typeof value === 'string'
+      ? expandRepository(value, repository)
+      : Array.isArray(value)
+        ? value.map(deep)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item)]))
+          : value;
+  const stage = raw as Record<string, unknown>;
+  return { ...stage, ...('checks' in stage ? { checks: deep(stage['checks']) } : {}), ...('challenge' in stage ? { challenge: deep(stage['challenge']) } : {}) };
+}
+
+function loadStage(root: string, folder: string, blocks: Map<string, string[]>, repository: string): Stage {
   const dir = join(root, folder);
   const shown = relative(process.cwd(), dir) || dir;
   const yamlFile = join(dir, 'stage.yaml');
@@ -85,7 +106,7 @@ function loadStage(root: string, folder: string, blocks: Map<string, string[]>):
   if (!existsSync(yamlFile)) throw new LessonError(`${shown}/stage.yaml`, '(file)', 'is missing');
   if (!existsSync(markdownFile)) throw new LessonError(`${shown}/lesson.md`, '(file)', 'is missing');
 
-  const raw = expandBlocks(readYaml(yamlFile, `${shown}/stage.yaml`), blocks, `${shown}/stage.yaml`);
+  const raw = expandRepositoryIn(expandBlocks(readYaml(yamlFile, `${shown}/stage.yaml`), blocks, `${shown}/stage.yaml`), repository);
   const parsed = stageSchema.safeParse(raw);
   if (!parsed.success) {
     const { field, message } = describeZodError(parsed.error);
@@ -98,7 +119,33 @@ function loadStage(root: string, folder: string, blocks: Map<string, string[]>):
   const number = Number(FOLDER.exec(folder)![1]);
   const steps = parseSteps(markdown);
   checkPredictions(markdown, steps.map((step) => step.name), `${shown}/lesson.md`);
-  return { ...parsed.data, ...(walkthrough ? { walkthrough } : {}), number, dir: shown, markdown, ...(notes !== undefined ? { notes } : {}), steps };
+  const { challenge: challengeChecks, ...file } = parsed.data;
+  const challenge = loadChallenge(dir, shown, challengeChecks?.checks);
+  return { ...file, ...(walkthrough ? { walkthrough } : {}), ...(challenge ? { challenge } : {}), number, dir: shown, markdown, ...(notes !== undefined ? { notes } : {}), steps };
+}
+
+export const CHALLENGE_FILE = 'challenge.md';
+export const CHALLENGE_SOLUTION_FILE = 'challenge.solution.sh';
+
+/** The challenge: stage.yaml's `challenge:` checks, challenge.md's goal and hints, and the reference solution; all three or none. */
+function loadChallenge(dir: string, shown: string, checks: StageFile['checks'] | undefined): Challenge | undefined {
+  const goal = join(dir, CHALLENGE_FILE);
+  const solution = join(dir, CHALLENGE_SOLUTION_FILE);
+  if (!checks) {
+    for (const file of [CHALLENGE_FILE, CHALLENGE_SOLUTION_FILE]) {
+      if (existsSync(join(dir, file))) throw new LessonError(`${shown}/stage.yaml`, 'challenge', `is missing, and ${shown}/${file} is there: the challenge's checks go in stage.yaml (\`challenge: { checks: [...] }\`)`);
+    }
+    return undefined;
+  }
+  for (const file of [CHALLENGE_FILE, CHALLENGE_SOLUTION_FILE]) {
+    if (!existsSync(join(dir, file))) throw new LessonError(`${shown}/${file}`, '(file)', `is missing: a stage with a \`challenge:\` needs ${CHALLENGE_FILE} (the goal and hints) and ${CHALLENGE_SOLUTION_FILE} (the reference solution \`lab test\` runs)`);
+  }
+  const markdown = readFileSync(goal, 'utf8');
+  const title = /^# (.+)$/m.exec(markdown)?.[1]?.trim();
+  if (!title) throw new LessonError(`${shown}/${CHALLENGE_FILE}`, '(title)', 'has no "# Title" line');
+  if (!/^## Hints$/m.test(markdown)) throw new LessonError(`${shown}/${CHALLENGE_FILE}`, '## Hints', 'is missing: a challenge gives hints, not commands');
+  if (parseSteps(markdown).length > 0) throw new LessonError(`${shown}/${CHALLENGE_FILE}`, 'step', 'a challenge has no runnable steps: the learner writes the commands');
+  return { markdown, title, checks, solutionFile: resolve(solution) };
 }
 
 /** Each predict block is whole and names a step of its lesson. */

@@ -87,6 +87,12 @@ export const stageSchema = z.object({
   /** Concept stages: questions whose answers a `quiz` check proves (`lab quiz STAGE`). */
   quiz: quizSchema.optional(),
   checks: z.array(checkSchema).min(1, 'a stage needs at least one check'),
+  /**
+   * The stage's challenge: its goal and hints are challenge.md beside the lesson, with no commands;
+   * these checks judge it (`lab check STAGE --challenge`); challenge.solution.sh is the reference
+   * solution `lab test` proves them with, never shown.
+   */
+  challenge: z.object({ checks: z.array(checkSchema).min(1, 'a challenge needs at least one check') }).strict().optional(),
 })
   .superRefine((stage, ctx) => {
     for (const [index, check] of stage.checks.entries()) {

@@ -8,7 +8,18 @@ export interface Step {
   long: boolean;
 }
 
-export interface Stage extends StageFile {
+/** A stage's challenge as loaded: the goal (challenge.md), the checks that judge it, and the reference solution's file. */
+export interface Challenge {
+  /** challenge.md: a `# Title` line, the goal, and `## Hints`; no commands. */
+  markdown: string;
+  title: string;
+  checks: StageFile['checks'];
+  /** challenge.solution.sh, absolute: run by `lab test`, never shown to the learner. */
+  solutionFile: string;
+}
+
+export interface Stage extends Omit<StageFile, 'challenge'> {
+  challenge?: Challenge;
   /** The folder's number prefix, accepted as an alias of the id. */
   number: number;
   dir: string;

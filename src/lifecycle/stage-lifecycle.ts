@@ -1,11 +1,11 @@
 import { runStageChecks, type CheckScope } from '../checks/run-checks.js';
 import type { ObserveContext, StageReport } from '../checks/types.js';
-import { LabError } from '../errors.js';
-import type { Stage } from '../lessons/types.js';
+import { LabError, UsageError } from '../errors.js';
+import type { Challenge, Stage } from '../lessons/types.js';
 import { removeAllCertPaths } from '../machines/tls.js';
 import type { DockerClient, RemovedResources } from '../runtime/docker.js';
 import { ensurePortsAvailable } from '../runtime/ports.js';
-import type { CommandResult, Shell } from '../runtime/shell.js';
+import { shellQuote, type CommandResult, type Shell } from '../runtime/shell.js';
 import type { ActivityFeed } from '../actors/activity.js';
 import { failuresOf } from '../progress/record.js';
 import type { ProgressRecorder } from '../progress/recorder.js';
@@ -23,6 +23,11 @@ export class StageCommandError extends LabError {
       'Read its output above; `lab doctor` checks the engine and images.',
     );
   }
+}
+
+function requireChallenge(stage: Stage): Challenge {
+  if (!stage.challenge) throw new UsageError(`Stage ${stage.id} has no challenge.`, 'The stages with one: `lab list` marks them.');
+  return stage.challenge;
 }
 
 /** The last lines a command printed, for the error that names it. */
@@ -115,6 +120,15 @@ export function createStageLifecycle({ shell, docker, observe, feed, cwd, lesson
       const report = await runStageChecks(stage, observe, (result, index) => feed.emit({ type: 'check.finished', index, result }), previousFailures, scope);
       recorder?.reported(report);
       return report;
+    },
+    /** The stage's challenge judged by its own checks (drills included, as for the stage); not recorded as the stage's progress. */
+    async checkChallenge(stage: Stage): Promise<StageReport> {
+      const challenge = requireChallenge(stage);
+      return runStageChecks({ ...stage, checks: challenge.checks }, observe, (result, index) => feed.emit({ type: 'check.finished', index, result }), {}, 'all');
+    },
+    /** The challenge's reference solution (`lab test`): challenge.solution.sh, run from the lab's folder as a stage command. */
+    async solveChallenge(stage: Stage, signal?: AbortSignal): Promise<void> {
+      await runAll([`bash ${shellQuote(requireChallenge(stage).solutionFile)}`], signal, stage.id);
     },
     /** The stage's cleanup commands, then whatever still carries its stage label; its progress is forgotten. */
     async reset(stage: Stage, signal?: AbortSignal): Promise<RemovedResources> {

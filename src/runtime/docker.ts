@@ -56,6 +56,8 @@ export interface ContainerFacts {
   networks: Record<string, string>;
   /** When the engine created it (ISO time, the engine's clock). */
   created?: string;
+  /** When it last started (ISO time, the engine's clock); a restart moves it, a reload does not. */
+  startedAt?: string;
   /** What is mounted where: a named volume (`name`) or a host path. */
   mounts?: { type: string; name?: string; /** The path on the engine's machine. */ source?: string; destination: string; readOnly: boolean }[];
 }
@@ -475,6 +477,7 @@ function containerFacts(info: Docker.ContainerInspectInfo): ContainerFacts {
     ports,
     networks,
     created: info.Created,
+    ...(info.State.StartedAt && !info.State.StartedAt.startsWith('0001-') ? { startedAt: info.State.StartedAt } : {}),
     mounts: (info.Mounts ?? []).map((mount) => ({ type: mount.Type, ...(mount.Name ? { name: mount.Name } : {}), ...(mount.Source ? { source: mount.Source } : {}), destination: mount.Destination, readOnly: mount.RW === false })),
   };
 }

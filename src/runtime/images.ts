@@ -2,7 +2,7 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import { BASE_IMAGE, ensureBaseImage, type BaseImageResult } from './base-image.js';
 import { LAB_IMAGES, withAncestors, type LabImage } from './image-catalog.js';
 import type { DockerClient } from './docker.js';
-import type { Shell } from './shell.js';
+import { shellQuote, type Shell } from './shell.js';
 
 export { LAB_IMAGES, type LabImage } from './image-catalog.js';
 
@@ -155,7 +155,3 @@ function lineSplitter(onLine: (line: string) => void): { push: (text: string) =>
   };
 }
 
-/** Leaves plain words alone so the command reads as typed; quotes anything else for bash. */
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}

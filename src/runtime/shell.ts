@@ -1,6 +1,7 @@
 import { delimiter, join } from 'node:path';
 import { ownEnvironment } from './engine-memory.js';
 import { packageRoot } from './paths.js';
+import { LAB_REGISTRY, REPOSITORY_VARIABLE } from './repository.js';
 
 export interface CommandResult {
   command: string;
@@ -25,6 +26,11 @@ export interface Shell {
 
 const GRACE_MS = 5_000;
 
+/** Leaves plain words alone so the command reads as typed; quotes anything else for bash. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /** True while any process of the group is alive (a background child can outlive bash). */
 function groupAlive(pid: number): boolean {
   try {
@@ -40,7 +46,7 @@ function groupAlive(pid: number): boolean {
  * terminal does: SIGINT to the whole group (the docker CLI forwards it to the container), then
  * SIGTERM and SIGKILL if it does not end within a grace period.
  */
-export function createShell({ graceMs = GRACE_MS }: { graceMs?: number } = {}): Shell {
+export function createShell({ graceMs = GRACE_MS, repository = LAB_REGISTRY }: { graceMs?: number; repository?: string } = {}): Shell {
   return {
     async run(command, { cwd, onOutput, signal, env }) {
       const started = Date.now();
@@ -49,7 +55,8 @@ export function createShell({ graceMs = GRACE_MS }: { graceMs?: number } = {}): 
       const child = execa('bash', ['-e', '-c', command], {
         cwd,
         // Lesson steps say `lab …`: the lab's own bin/ comes first on PATH so that means this lab.
-        env: { ...ownEnvironment({ ...process.env, ...env }), FORCE_COLOR: '0', PATH: [join(packageRoot, 'bin'), process.env.PATH].join(delimiter) },
+        // They tag and run `$DOCKER_REPOSITORY/simple-server`: the repository is always set for them.
+        env: { ...ownEnvironment({ ...process.env, ...env }), [REPOSITORY_VARIABLE]: repository, FORCE_COLOR: '0', PATH: [join(packageRoot, 'bin'), process.env.PATH].join(delimiter) },
         extendEnv: false,
         detached: true,
         all: true,

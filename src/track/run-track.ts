@@ -8,7 +8,18 @@ export interface TrackOps {
   prepare(stage: Stage): Promise<void>;
   solve(stage: Stage): Promise<void>;
   check(stage: Stage): Promise<StageReport>;
+  /** A stage's challenge: its checks, and its reference solution. Without them, challenges are not run. */
+  checkChallenge?(stage: Stage): Promise<StageReport>;
+  solveChallenge?(stage: Stage): Promise<void>;
 }
+
+export type ChallengeOutcome =
+  /** Failed before the reference solution, passed after it. */
+  | 'ok'
+  /** A challenge check passed before the reference solution ran: it cannot tell done from not done. */
+  | 'passes-before-solve'
+  /** The reference solution failed, or the challenge's checks still fail after it. */
+  | 'fails-after-solve';
 
 export type StageOutcome =
   /** Failed before the work, passed after it: the stage behaves. */
@@ -25,7 +36,9 @@ export interface StageRun {
   outcome: StageOutcome;
   /** What went wrong, for a person. */
   detail?: string;
-  timings: { resetMs: number; setupMs: number; beforeMs: number; solveMs: number; afterMs: number; totalMs: number };
+  timings: { resetMs: number; setupMs: number; beforeMs: number; solveMs: number; afterMs: number; challengeMs?: number; totalMs: number };
+  /** The stage's challenge, when it has one and the stage passed: judged before and after its reference solution. */
+  challenge?: { outcome: ChallengeOutcome; detail?: string };
 }
 
 export interface TrackRun {
@@ -36,7 +49,7 @@ export interface TrackRun {
   totalMs: number;
 }
 
-export type TrackEvent = { type: 'stage.started'; stage: Stage; index: number; total: number } | { type: 'stage.phase'; stage: Stage; phase: 'reset' | 'setup' | 'check-before' | 'solve' | 'check-after' } | { type: 'stage.finished'; run: StageRun };
+export type TrackEvent = { type: 'stage.started'; stage: Stage; index: number; total: number } | { type: 'stage.phase'; stage: Stage; phase: 'reset' | 'setup' | 'check-before' | 'solve' | 'check-after' | 'challenge' } | { type: 'stage.finished'; run: StageRun };
 
 const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
   const started = Date.now();
@@ -57,9 +70,10 @@ export async function runTrack(stages: Stage[], ops: TrackOps, onEvent: (event: 
     onEvent({ type: 'stage.started', stage, index, total: stages.length });
     const phase = (name: Extract<TrackEvent, { type: 'stage.phase' }>['phase']) => onEvent({ type: 'stage.phase', stage, phase: name });
     const stageStart = Date.now();
-    const timings = { resetMs: 0, setupMs: 0, beforeMs: 0, solveMs: 0, afterMs: 0, totalMs: 0 };
+    const timings: StageRun['timings'] = { resetMs: 0, setupMs: 0, beforeMs: 0, solveMs: 0, afterMs: 0, totalMs: 0 };
+    let challenge: StageRun['challenge'];
     const finish = (outcome: StageOutcome, detail?: string): StageRun => {
-      const run = { id: stage.id, outcome, ...(detail ? { detail } : {}), timings: { ...timings, totalMs: Date.now() - stageStart } };
+      const run = { id: stage.id, outcome, ...(detail ? { detail } : {}), timings: { ...timings, totalMs: Date.now() - stageStart }, ...(challenge ? { challenge } : {}) };
       runs.push(run);
       onEvent({ type: 'stage.finished', run });
       return run;
@@ -90,6 +104,11 @@ export async function runTrack(stages: Stage[], ops: TrackOps, onEvent: (event: 
       } else if (before.passed) {
         run = finish('passes-before-solve', `every check passed before the solution ran (${passingEarly.join(', ')})`);
       } else {
+        const { checkChallenge, solveChallenge } = ops;
+        if (stage.challenge && checkChallenge && solveChallenge) {
+          phase('challenge');
+          [challenge, timings.challengeMs] = await timed(() => runChallenge(stage, { checkChallenge, solveChallenge }));
+        }
         run = finish('ok', passingEarly.length > 0 ? `already passing before the solution: ${passingEarly.join(', ')}` : undefined);
       }
     } catch (error) {
@@ -99,17 +118,37 @@ export async function runTrack(stages: Stage[], ops: TrackOps, onEvent: (event: 
       return { stages: runs, skipped: stages.slice(index + 1).map((s) => s.id), ok: false, totalMs: Date.now() - started };
     }
   }
-  return { stages: runs, skipped: [], ok: runs.every((r) => r.outcome === 'ok'), totalMs: Date.now() - started };
+  return { stages: runs, skipped: [], ok: runs.every((r) => r.outcome === 'ok' && (r.challenge?.outcome ?? 'ok') === 'ok'), totalMs: Date.now() - started };
+}
+
+/** On the passed stage: the challenge's checks must fail, the reference solution run, and the checks pass. Later stages do not stand on it. */
+async function runChallenge(stage: Stage, ops: Required<Pick<TrackOps, 'checkChallenge' | 'solveChallenge'>>): Promise<NonNullable<StageRun['challenge']>> {
+  const failing = (report: StageReport) => report.results.filter((r) => r.status === 'fail').map((r) => `${r.title}: ${r.summary}`).join('; ');
+  try {
+    const before = await ops.checkChallenge(stage);
+    await ops.solveChallenge(stage);
+    const after = await ops.checkChallenge(stage);
+    if (!after.passed) return { outcome: 'fails-after-solve', detail: failing(after) };
+    if (before.passed) return { outcome: 'passes-before-solve', detail: 'every challenge check passed before the reference solution ran' };
+    return { outcome: 'ok' };
+  } catch (error) {
+    return { outcome: 'fails-after-solve', detail: `the reference solution failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 const escapeXml = (text: string): string => text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 /** The run as JUnit XML, one test case per stage, for CI systems. */
 export function toJunit(run: TrackRun): string {
-  const failures = run.stages.filter((s) => s.outcome !== 'ok').length;
+  const failures = run.stages.filter((s) => s.outcome !== 'ok' || (s.challenge?.outcome ?? 'ok') !== 'ok').length;
   const cases = [
     ...run.stages.map((s) => {
-      const body = s.outcome === 'ok' ? '' : `\n    <failure message="${escapeXml(s.outcome)}">${escapeXml(s.detail ?? s.outcome)}</failure>\n  `;
+      const body =
+        s.outcome !== 'ok'
+          ? `\n    <failure message="${escapeXml(s.outcome)}">${escapeXml(s.detail ?? s.outcome)}</failure>\n  `
+          : s.challenge && s.challenge.outcome !== 'ok'
+            ? `\n    <failure message="challenge ${escapeXml(s.challenge.outcome)}">${escapeXml(s.challenge.detail ?? s.challenge.outcome)}</failure>\n  `
+            : '';
       return `  <testcase classname="dockerlab.track" name="${escapeXml(s.id)}" time="${(s.timings.totalMs / 1000).toFixed(3)}">${body}</testcase>`;
     }),
     ...run.skipped.map((id) => `  <testcase classname="dockerlab.track" name="${escapeXml(id)}" time="0"><skipped/></testcase>`),

@@ -124,7 +124,7 @@ export function stageViewModel(
     number: stage.number,
     title: stage.title,
     status: stageStatus(context, stage.id),
-    markdown: stage.markdown,
+    markdown: withChallenge(stage),
     steps: stage.steps,
     stepsRun: (context.stepsRun?.[stage.id] ?? []).flatMap((index) => stage.steps[index]?.name ?? []),
     checkTitles: stage.checks.map((check) => check.title),
@@ -143,4 +143,15 @@ export function stageViewModel(
     ...(stage.walkthrough ? { walkthrough: stage.walkthrough } : {}),
     ...(stage.quiz ? { quiz: { questions: stage.quiz, answers: answersOf(context.progress, stage.id) } } : {}),
   };
+}
+
+/**
+ * The lesson, and the stage's challenge as its last part: the goal and hints (challenge.md, whose
+ * `# Title` becomes a section), and how it is judged. The reference solution is never part of it.
+ */
+export function withChallenge(stage: Stage): string {
+  const challenge = stage.challenge;
+  if (!challenge) return stage.markdown;
+  const body = challenge.markdown.replace(/^# .+\n+/m, '').replace(/^## Hints$/m, '### Hints').trimEnd();
+  return `${stage.markdown.trimEnd()}\n\n## Challenge: ${challenge.title}\n\n${body}\n\nNo commands this time: the work is yours. When you think it is done, judge it (\`lab challenge ${stage.id}\` prints all this again):\n\n\`\`\`sh\nlab check ${stage.id} --challenge\n\`\`\`\n`;
 }

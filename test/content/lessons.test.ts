@@ -72,7 +72,8 @@ describe.each(lessons.stages.map((stage) => [stage.id, stage] as const))('lesson
       if (/\blab machine create\b/.test(command)) used.add('dockerlab/host');
     }
     // What a stage builds itself it need not have beforehand (stage 1 builds simple-server).
-    const built = new Set(LAB_IMAGES.filter((image) => everyCommand(stage).some((command) => command.includes(`-t ${image.reference} `))).map((image) => image.reference));
+    const tags = (image: { reference: string }) => [`-t ${image.reference} `, `-t ${image.reference.replace(/^localhost:5000\//, '$DOCKER_REPOSITORY/')} `];
+    const built = new Set(LAB_IMAGES.filter((image) => everyCommand(stage).some((command) => tags(image).some((tag) => command.includes(tag)))).map((image) => image.reference));
     expect([...used].filter((reference) => !declared.has(reference) && !built.has(reference)).sort()).toEqual([]);
   });
 

@@ -1,8 +1,5 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { render as inkRender, type Instance } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
-import type { ReactElement } from 'react';
 import { createActor } from 'xstate';
 import { createActivityFeed } from '../../src/actors/activity.js';
 import { stageSchema } from '../../src/lessons/schema.js';
@@ -16,7 +13,7 @@ import { openQuiz, pickAnswer, quizLines } from '../../src/tui/concept-panes.js'
 import { StageView } from '../../src/tui/screens/StageView.js';
 import { createTheme } from '../../src/tui/theme.js';
 import type { StageViewModel } from '../../src/tui/view-model.js';
-import { keys, press, waitFor, waitForFrame } from './helpers.js';
+import { keys, press, renderAt, waitFor, waitForFrame } from './helpers.js';
 
 const right = '\u001B[C';
 const left = '\u001B[D';
@@ -54,7 +51,8 @@ function conceptStage(): Stage {
     ],
     checks: [{ kind: 'quiz', title: 'every question is answered right' }],
   });
-  return { ...file, number: 6, dir: 'lessons/06-concepts', markdown, steps: parseSteps(markdown) };
+  const { challenge: _challenge, ...fields } = file;
+  return { ...fields, number: 6, dir: 'lessons/06-concepts', markdown, steps: parseSteps(markdown) };
 }
 
 const stage = conceptStage();
@@ -70,19 +68,6 @@ function startApp() {
   return { ...view, actor, saved };
 }
 
-/** Renders at exactly 80×24, the smallest terminal the lab promises to fit. */
-function renderAt(node: ReactElement, columns: number, rows: number) {
-  const stdout = Object.assign(new EventEmitter(), { columns, rows, frame: '', write(frame: string) { stdout.frame = frame; } });
-  // Keys arrive as ink-testing-library's stdin delivers them: 'readable', then read() once.
-  let pending: string | null = null;
-  const stdin = Object.assign(new EventEmitter(), {
-    isTTY: true, setEncoding() {}, setRawMode() {}, resume() {}, pause() {}, ref() {}, unref() {},
-    read: () => { const data = pending; pending = null; return data; },
-    write: (data: string) => { pending = data; stdin.emit('readable'); stdin.emit('data', data); },
-  });
-  const instance: Instance = inkRender(node, { stdout: stdout as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false });
-  return { frame: () => stdout.frame, stdin, unmount: () => instance.unmount() };
-}
 
 afterEach(cleanup);
 

@@ -1,6 +1,26 @@
+import { EventEmitter } from 'node:events';
+import { render as inkRender, type Instance } from 'ink';
+import type { ReactElement } from 'react';
 import type { Stage } from '../../src/lessons/types.js';
 import { parseSteps } from '../../src/lessons/steps.js';
 import { stageSchema, type CheckSpec } from '../../src/lessons/schema.js';
+
+/**
+ * Renders at exactly this terminal size (ink-testing-library's is 100 columns, 24 rows): 80×24 is
+ * the smallest terminal the lab promises to fit. Keys written to `stdin` arrive as a terminal's do.
+ */
+export function renderAt(node: ReactElement, columns: number, rows: number) {
+  const stdout = Object.assign(new EventEmitter(), { columns, rows, frame: '', write(frame: string) { stdout.frame = frame; } });
+  // Keys arrive as ink-testing-library's stdin delivers them: 'readable', then read() once.
+  let pending: string | null = null;
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: true, setEncoding() {}, setRawMode() {}, resume() {}, pause() {}, ref() {}, unref() {},
+    read: () => { const data = pending; pending = null; return data; },
+    write: (data: string) => { pending = data; stdin.emit('readable'); stdin.emit('data', data); },
+  });
+  const instance: Instance = inkRender(node, { stdout: stdout as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false });
+  return { frame: () => stdout.frame, stdin, unmount: () => instance.unmount() };
+}
 
 /** Key sequences as a terminal sends them. */
 export const keys = {
@@ -68,7 +88,8 @@ function stage(number: number, id: string, title: string, requires: string[], ma
     panel,
     checks,
   });
-  return { ...file, number, dir: `lessons/${String(number).padStart(2, '0')}-${id}`, markdown, steps: parseSteps(markdown) };
+  const { challenge: _challenge, ...fields } = file;
+  return { ...fields, number, dir: `lessons/${String(number).padStart(2, '0')}-${id}`, markdown, steps: parseSteps(markdown) };
 }
 
 /** Three stages shaped like the real track's first three. */

@@ -1,8 +1,5 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { render as inkRender, type Instance } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
-import type { ReactElement } from 'react';
 import { createActor } from 'xstate';
 import { createActivityFeed } from '../../src/actors/activity.js';
 import type { Lessons, Stage } from '../../src/lessons/types.js';
@@ -16,7 +13,7 @@ import { textWidth } from '../../src/tui/layout.js';
 import { StageView } from '../../src/tui/screens/StageView.js';
 import { createTheme } from '../../src/tui/theme.js';
 import type { StageViewModel } from '../../src/tui/view-model.js';
-import { press, trackFixture, waitFor, waitForFrame } from './helpers.js';
+import { press, renderAt, trackFixture, waitFor, waitForFrame } from './helpers.js';
 
 const theme = createTheme(false);
 const NOTES = '# Presenter notes\n\nDemo the second build: it finishes in seconds.\n\nAsk the room: image or container?';
@@ -34,13 +31,6 @@ function model(stage: Stage): StageViewModel {
   return { id: stage.id, number: stage.number, title: stage.title, status: 'in-progress', markdown: stage.markdown, steps: stage.steps, checkTitles: [], activity: 'reading', output: [], checkResults: [], panel: 'none', livePanel: stage.panel };
 }
 
-/** Renders at a projector-sized terminal (ink-testing-library's is 100 columns, 24 rows). */
-function renderAt(node: ReactElement, columns: number, rows: number) {
-  const stdout = Object.assign(new EventEmitter(), { columns, rows, frame: '', write(frame: string) { stdout.frame = frame; } });
-  const stdin = Object.assign(new EventEmitter(), { isTTY: true, setEncoding() {}, setRawMode() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: () => null });
-  const instance: Instance = inkRender(node, { stdout: stdout as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false });
-  return { frame: () => stdout.frame, unmount: () => instance.unmount() };
-}
 
 const presenterView = (stage: Stage, topology?: Topology) => (
   <StageView model={model(stage)} theme={theme} onEvent={() => undefined} onQuit={() => undefined} presenter={{ notes: NOTES }} {...(topology ? { topology } : {})} />

@@ -82,3 +82,50 @@ describe('the track test', () => {
     expect(xml).toContain('name="three" time="0"><skipped/>');
   });
 });
+
+describe('the track test with challenges', () => {
+  const withChallenge = (id: string): Stage => ({ ...stage(id), challenge: { markdown: '# C\n\n## Hints\n', title: 'C', checks: [], solutionFile: `/lessons/${id}/challenge.solution.sh` } });
+
+  function challengeOps(options: { challengePassesBefore?: boolean; solutionFails?: boolean; neverPasses?: boolean } = {}) {
+    const ops = fakeOps();
+    let solved = false;
+    return Object.assign(ops, {
+      checkChallenge: async (s: Stage) => {
+        ops.calls.push(`check challenge ${s.id}`);
+        return report(s.id, Boolean(options.challengePassesBefore) || (solved && !options.neverPasses));
+      },
+      solveChallenge: async (s: Stage) => {
+        ops.calls.push(`solve challenge ${s.id}`);
+        if (options.solutionFails) throw new Error('`bash challenge.solution.sh` exited with code 1.');
+        solved = true;
+      },
+    });
+  }
+
+  it('proves a passed stage’s challenge: its checks fail, the reference solution runs, they pass', async () => {
+    const ops = challengeOps();
+    const run = await runTrack([withChallenge('one')], ops);
+    expect(ops.calls.slice(-3)).toEqual(['check challenge one', 'solve challenge one', 'check challenge one']);
+    expect(run.ok).toBe(true);
+    expect(run.stages[0]).toMatchObject({ outcome: 'ok', challenge: { outcome: 'ok' } });
+  });
+
+  it('fails the run, and goes on to the next stage, when a challenge check passes before or fails after', async () => {
+    const early = await runTrack([withChallenge('one'), stage('two')], challengeOps({ challengePassesBefore: true }));
+    expect(early.ok).toBe(false);
+    expect(early.stages.map((s) => s.id)).toEqual(['one', 'two']);
+    expect(early.stages[0]?.challenge?.outcome).toBe('passes-before-solve');
+    const broken = await runTrack([withChallenge('one')], challengeOps({ solutionFails: true }));
+    expect(broken.stages[0]?.challenge).toEqual({ outcome: 'fails-after-solve', detail: 'the reference solution failed: `bash challenge.solution.sh` exited with code 1.' });
+    const junit = toJunit(broken);
+    expect(junit).toContain('failures="1"');
+    expect(junit).toContain('<failure message="challenge fails-after-solve">');
+  });
+
+  it('leaves challenges out when the operations for them are not given (`lab test --skip-challenges`)', async () => {
+    const ops = fakeOps();
+    const run = await runTrack([withChallenge('one')], ops);
+    expect(run.ok).toBe(true);
+    expect(run.stages[0]?.challenge).toBeUndefined();
+  });
+});

@@ -3,7 +3,7 @@ import { judgeVolumeOutlives } from '../../src/checks/volume-outlives.js';
 import type { ContainerFacts } from '../../src/runtime/docker.js';
 import { containerFacts } from '../helpers/container-facts.js';
 
-const spec = { container: 'simple-registry', volume: 'simple-registry-data', path: '/var/lib/docker-registry', data: 'simple-server:latest' };
+const spec = { container: 'simple-registry', volume: 'simple-registry-data', path: '/var/lib/docker-registry', image: 'localhost:5000/simple-server' };
 const registry = (over: Partial<ContainerFacts> = {}): ContainerFacts =>
   containerFacts({
     id: 'r1',
@@ -36,5 +36,11 @@ describe('the volume-outlives judge', () => {
   it('fails when nothing was pushed, or there is no registry', () => {
     expect(judgeVolumeOutlives(spec, { container: registry() }).summary).toBe('simple-server:latest is not in simple-registry\'s data yet.');
     expect(judgeVolumeOutlives(spec, {}).summary).toBe('There is no container named simple-registry.');
+  });
+
+  it('names the image by its name in the registry under another DOCKER_REPOSITORY (a path in the registry)', () => {
+    const judgement = judgeVolumeOutlives({ ...spec, image: '127.0.0.1:5000/team/simple-server' }, { container: registry() });
+    expect(judgement.summary).toBe("team/simple-server:latest is not in simple-registry's data yet.");
+    expect(judgement.hint).toContain('docker push 127.0.0.1:5000/team/simple-server');
   });
 });

@@ -3,6 +3,7 @@ import type { CommandContext } from '../context.js';
 import { pickStage } from '../pick-stage.js';
 import { seconds } from '../../format.js';
 import { printActivity } from '../print-activity.js';
+import { challengeOf } from './challenge.js';
 
 /** `lab check --all`: re-checks every passed stage and names those that regressed. */
 async function checkAllPassed(ctx: CommandContext, options: { json?: boolean }): Promise<ExitCode> {
@@ -30,9 +31,10 @@ async function checkAllPassed(ctx: CommandContext, options: { json?: boolean }):
 }
 
 /** `lab check [stage] [--json]`: exit 0 when every check passes, 1 when one fails. */
-export async function checkCommand(ctx: CommandContext, ref: string | undefined, options: { json?: boolean; all?: boolean }): Promise<ExitCode> {
+export async function checkCommand(ctx: CommandContext, ref: string | undefined, options: { json?: boolean; all?: boolean; challenge?: boolean }): Promise<ExitCode> {
   if (options.all) {
     if (ref) throw new UsageError('Give either a stage or --all, not both.');
+    if (options.challenge) throw new UsageError('--challenge judges one stage\'s challenge: give the stage, not --all.');
     return checkAllPassed(ctx, options);
   }
   const lessons = ctx.lessons();
@@ -40,20 +42,22 @@ export async function checkCommand(ctx: CommandContext, ref: string | undefined,
   const { progress, warning } = store.load();
   if (warning) ctx.out.error(`Warning: ${warning}`);
   const stage = pickStage(lessons, progress, ref);
+  const challenge = options.challenge ? challengeOf(lessons, stage) : undefined;
   await ctx.docker().ping();
   const started = Date.now();
   const stopPrinting = options.json ? () => undefined : printActivity(ctx.feed, ctx.out);
-  if (!options.json) ctx.out.line(ctx.out.bold(`Checking ${stage.number} ${stage.id}: ${stage.title}`));
-  const report = await ctx.lifecycle().check(stage);
+  if (!options.json) ctx.out.line(ctx.out.bold(challenge ? `Checking the challenge of ${stage.number} ${stage.id}: ${challenge.title}` : `Checking ${stage.number} ${stage.id}: ${stage.title}`));
+  const report = challenge ? await ctx.lifecycle().checkChallenge(stage) : await ctx.lifecycle().check(stage);
   stopPrinting();
+  const again = `lab check ${stage.id}${challenge ? ' --challenge' : ''}`;
   if (options.json) {
-    ctx.out.line(JSON.stringify({ ...report, durationMs: Date.now() - started }, null, 2));
+    ctx.out.line(JSON.stringify({ ...report, ...(challenge ? { challenge: challenge.title } : {}), durationMs: Date.now() - started }, null, 2));
   } else {
     const failed = report.results.filter((r) => r.status === 'fail').length;
     ctx.out.line(
       report.passed
-        ? ctx.out.green(`Stage ${stage.id} passed (${seconds(Date.now() - started)}).`)
-        : ctx.out.red(`${failed} of ${report.results.length} checks failed. Fix what the hints say, then run \`lab check ${stage.id}\` again.`),
+        ? ctx.out.green(`${challenge ? `The challenge of stage ${stage.id}` : `Stage ${stage.id}`} passed (${seconds(Date.now() - started)}).`)
+        : ctx.out.red(`${failed} of ${report.results.length} checks failed. Fix what the hints say, then run \`${again}\` again.`),
     );
   }
   return report.passed ? 0 : 1;

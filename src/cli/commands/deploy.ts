@@ -9,6 +9,7 @@ import type { ExitCode } from '../../errors.js';
 import { stateDir } from '../../progress/store.js';
 import type { ContainerFacts } from '../../runtime/docker.js';
 import { ensurePortsAvailable } from '../../runtime/ports.js';
+import { dockerRepository } from '../../runtime/repository.js';
 import type { CommandContext } from '../context.js';
 import type { Output } from '../output.js';
 import { seconds } from '../../format.js';
@@ -18,7 +19,7 @@ export type DeployFlags = Omit<RawDeployOptions, 'servers'>;
 
 /** `lab deploy [-c] [-l N] [--prefix P] N [--dry-run]`: the article's deploy.sh, through the Docker API. */
 export async function deployCommand(ctx: CommandContext, servers: string | undefined, flags: DeployFlags): Promise<ExitCode> {
-  const options = parseDeployOptions({ servers, ...flags });
+  const options = { ...parseDeployOptions({ servers, ...flags }), repository: dockerRepository() };
   const docker = ctx.docker();
   await docker.ping();
   // Plan once against the lab's containers, then look up by name every container the plan would

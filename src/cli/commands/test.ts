@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { UsageError, type ExitCode } from '../../errors.js';
 import { resolveStage } from '../../lessons/graph.js';
-import { runTrack, toJunit, type StageOutcome, type TrackRun } from '../../track/run-track.js';
+import { runTrack, toJunit, type ChallengeOutcome, type StageOutcome, type TrackRun } from '../../track/run-track.js';
 import type { CommandContext } from '../context.js';
 import { seconds } from '../../format.js';
 import { printActivity } from '../print-activity.js';
@@ -14,7 +14,15 @@ export interface TestFlags {
   verbose?: boolean;
   /** Stages judged without their drills (the drills run everywhere else): `--skip-drills STAGE`, repeatable. */
   skipDrills?: string[];
+  /** Leave the challenges out (each is otherwise proved on its passed stage by its reference solution). */
+  skipChallenges?: boolean;
 }
+
+const CHALLENGE_VERDICT: Record<ChallengeOutcome, string> = {
+  ok: 'ok',
+  'passes-before-solve': 'BROKEN CHECK: passes before the reference solution',
+  'fails-after-solve': 'FAIL: checks fail after the reference solution',
+};
 
 const VERDICT: Record<StageOutcome, string> = {
   ok: 'ok',
@@ -49,6 +57,7 @@ export async function testCommand(ctx: CommandContext, flags: TestFlags): Promis
         prepare: (stage) => ops.prepare(stage, ctx.signal),
         solve: (stage) => ops.solve(stage, ctx.signal),
         check: (stage) => ops.check(stage, withoutDrills.has(stage.id) ? 'read-only' : 'all'),
+        ...(flags.skipChallenges ? {} : { checkChallenge: (stage) => ops.checkChallenge(stage), solveChallenge: (stage) => ops.solveChallenge(stage, ctx.signal) }),
       },
       (event) => {
         if (flags.json) return;
@@ -59,6 +68,11 @@ export async function testCommand(ctx: CommandContext, flags: TestFlags): Promis
           const mark = outcome === 'ok' ? out.green('✔') : out.red('✖');
           out.line(`${mark} ${event.run.id} ${VERDICT[outcome]} (${seconds(timings.totalMs)}: setup ${seconds(timings.setupMs)}, before ${seconds(timings.beforeMs)}, solve ${seconds(timings.solveMs)}, after ${seconds(timings.afterMs)})`);
           if (detail) out.line(`    ${detail}`);
+          const { challenge } = event.run;
+          if (challenge) {
+            out.line(`  ${challenge.outcome === 'ok' ? out.green('✔') : out.red('✖')} ${event.run.id} challenge ${CHALLENGE_VERDICT[challenge.outcome]}${timings.challengeMs !== undefined ? ` (${seconds(timings.challengeMs)})` : ''}`);
+            if (challenge.detail) out.line(`      ${challenge.detail}`);
+          }
         }
       },
     );
@@ -67,14 +81,14 @@ export async function testCommand(ctx: CommandContext, flags: TestFlags): Promis
   }
   if (flags.junit) writeFileSync(flags.junit, toJunit(run));
   await ops.resetAll();
-  const bad = run.stages.filter((s) => s.outcome !== 'ok');
+  const bad = run.stages.filter((s) => s.outcome !== 'ok' || (s.challenge?.outcome ?? 'ok') !== 'ok');
   if (flags.json) {
     out.line(JSON.stringify(run, null, 2));
   } else {
     out.line(
       run.ok
         ? out.green(`Track test passed: ${run.stages.length} stage(s) in ${seconds(run.totalMs)}.`)
-        : out.red(`Track test FAILED: ${bad.map((s) => `${s.id} (${s.outcome})`).join(', ')}${run.skipped.length ? `; not run: ${run.skipped.join(', ')}` : ''}.`),
+        : out.red(`Track test FAILED: ${bad.map((s) => (s.outcome !== 'ok' ? `${s.id} (${s.outcome})` : `${s.id}'s challenge (${s.challenge?.outcome})`)).join(', ')}${run.skipped.length ? `; not run: ${run.skipped.join(', ')}` : ''}.`),
     );
   }
   return run.ok ? 0 : 1;
