@@ -26,7 +26,7 @@ export class StageCommandError extends LabError {
 }
 
 function requireChallenge(stage: Stage): Challenge {
-  if (!stage.challenge) throw new UsageError(`Stage ${stage.id} has no challenge.`, 'The stages with one: `lab list` marks them.');
+  if (!stage.challenge) throw new UsageError(`Stage ${stage.id} has no challenge.`, '`lab challenge STAGE` names the stages that have one.');
   return stage.challenge;
 }
 
@@ -121,10 +121,12 @@ export function createStageLifecycle({ shell, docker, observe, feed, cwd, lesson
       recorder?.reported(report);
       return report;
     },
-    /** The stage's challenge judged by its own checks (drills included, as for the stage); not recorded as the stage's progress. */
+    /** The stage's challenge judged by its own checks, and recorded beside the stage's status (not as it). */
     async checkChallenge(stage: Stage): Promise<StageReport> {
       const challenge = requireChallenge(stage);
-      return runStageChecks({ ...stage, checks: challenge.checks }, observe, (result, index) => feed.emit({ type: 'check.finished', index, result }), {}, 'all');
+      const report = await runStageChecks({ ...stage, checks: challenge.checks }, observe, (result, index) => feed.emit({ type: 'check.finished', index, result }), {}, 'all');
+      recorder?.challengeReported(report);
+      return report;
     },
     /** The challenge's reference solution (`lab test`): challenge.solution.sh, run from the lab's folder as a stage command. */
     async solveChallenge(stage: Stage, signal?: AbortSignal): Promise<void> {

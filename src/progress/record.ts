@@ -30,6 +30,7 @@ export function recordReport(progress: Progress, report: StageReport): Progress 
           ...report.results.map(({ title, status }) => [title, status === 'fail' ? (previous?.checkFailures?.[title] ?? 0) + 1 : 0]),
         ]),
         ...(previous?.quiz ? { quiz: previous.quiz } : {}),
+        ...(previous?.challenge ? { challenge: previous.challenge } : {}),
       },
     },
   };
@@ -67,3 +68,11 @@ export function forgetAnswers(progress: Progress, stageId: string): Progress {
 
 /** A stage's recorded quiz answers (none before the first). */
 export const answersOf = (progress: Progress, stageId: string): QuizRecord => progress.stages[stageId]?.quiz ?? {};
+
+/** A judgement of the stage's challenge (`lab check STAGE --challenge`): the stage's own status is left as it is. */
+export function recordChallenge(progress: Progress, report: StageReport): Progress {
+  const at = report.finishedAt;
+  const entry = stageEntry(progress, report.stageId, at);
+  const passedAt = report.passed ? at : entry.challenge?.passedAt;
+  return { ...progress, stages: { ...progress.stages, [report.stageId]: { ...entry, challenge: { status: report.passed ? 'passed' : 'failed', updatedAt: at, ...(passedAt ? { passedAt } : {}) } } } };
+}

@@ -1,5 +1,5 @@
 import type { StageReport } from '../checks/types.js';
-import { forgetAnswers, forgetStages, recordAnswer, recordReport, recordStarted } from './record.js';
+import { forgetAnswers, forgetStages, recordAnswer, recordChallenge, recordReport, recordStarted } from './record.js';
 import { emptyProgress, type Progress, type ProgressStore } from './store.js';
 
 /** One quiz answer as the learner gave it: the choice's index (0 = a). */
@@ -20,6 +20,8 @@ export interface ProgressRecorder {
   started(stageId: string): Progress;
   /** A check run's report: passed or failed, with each check's result. */
   reported(report: StageReport): Progress;
+  /** A run of the stage's challenge checks: passed or failed, beside the stage's own status. */
+  challengeReported(report: StageReport): Progress;
   /** A live round where every check passed: recorded unless the stage has passed already. */
   passedLive(report: StageReport): Progress;
   answered(stageId: string, answers: GivenAnswer[], options?: { forgetFirst?: boolean }): Progress;
@@ -57,6 +59,7 @@ export function createProgressRecorder(store: ProgressStore, now: () => string =
     read,
     started: (stageId) => write((progress) => recordStarted(progress, stageId, now())),
     reported: (report) => write((progress) => recordReport(progress, report)),
+    challengeReported: (report) => write((progress) => recordChallenge(progress, report)),
     passedLive(report) {
       const current = read();
       if (current.stages[report.stageId]?.status === 'passed') return current;

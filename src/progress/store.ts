@@ -27,6 +27,14 @@ export interface StageProgress {
   checkFailures?: Record<string, number>;
   /** Quiz answers by question id (absent in files from before quizzes, and until the first answer). */
   quiz?: Record<string, QuizAnswer>;
+  /** The stage's challenge as `lab check STAGE --challenge` last judged it (absent until then). */
+  challenge?: ChallengeProgress;
+}
+
+export interface ChallengeProgress {
+  status: 'passed' | 'failed';
+  updatedAt: string;
+  passedAt?: string;
 }
 
 /** A stage's quiz answers, by question id. */
@@ -183,7 +191,8 @@ function parseStage(entry: unknown): StageProgress | undefined {
   const lastChecks = optional(entry.lastChecks, (v) => (Array.isArray(v) && v.every(isCheckSummary) ? v.map(({ title, status: s, summary }) => ({ title, status: s, summary })) : undefined));
   const checkFailures = optional(entry.checkFailures, (v) => (isRecord(v) && Object.values(v).every((n) => isCount(n)) ? (v as Record<string, number>) : undefined));
   const quiz = optional(entry.quiz, (v) => (isRecord(v) && Object.values(v).every(isQuizAnswer) ? Object.fromEntries(Object.entries(v as Record<string, QuizAnswer>).map(([id, { choice, tries, answeredAt }]) => [id, { choice, tries, answeredAt }])) : undefined));
-  if (lastChecks === false || checkFailures === false || quiz === false) return undefined;
+  const challenge = optional(entry.challenge, (v) => (isChallenge(v) ? { status: v.status, updatedAt: v.updatedAt, ...(v.passedAt !== undefined ? { passedAt: v.passedAt } : {}) } : undefined));
+  if (lastChecks === false || checkFailures === false || quiz === false || challenge === false) return undefined;
   return {
     status,
     updatedAt,
@@ -192,8 +201,12 @@ function parseStage(entry: unknown): StageProgress | undefined {
     ...(lastChecks ? { lastChecks } : {}),
     ...(checkFailures ? { checkFailures } : {}),
     ...(quiz ? { quiz } : {}),
+    ...(challenge ? { challenge } : {}),
   };
 }
+
+const isChallenge = (v: unknown): v is ChallengeProgress =>
+  isRecord(v) && (v.status === 'passed' || v.status === 'failed') && typeof v.updatedAt === 'string' && (v.passedAt === undefined || typeof v.passedAt === 'string');
 
 const isCheckSummary = (v: unknown): v is CheckSummary =>
   isRecord(v) && typeof v.title === 'string' && typeof v.summary === 'string' && (v.status === 'pass' || v.status === 'warn' || v.status === 'fail');

@@ -27,6 +27,11 @@ describe('the challenges on a real engine', () => {
     const after = await runLab(['check', 'load-balancing', '--challenge'], env);
     expect(after.stdout).toMatch(/✔ .*simple_haproxy_1, running since .* was reloaded to send requests to server_11: \d+ of 24 requests answered by it, none failed/);
     expect(after.code).toBe(0);
+    const status = JSON.parse((await runLab(['status', '--json'], env)).stdout) as { stages: { id: string; challenge: string | null }[] };
+    expect(status.stages.filter((stage) => stage.challenge !== null).map((stage) => [stage.id, stage.challenge])).toEqual([
+      ['load-balancing', 'passed'],
+      ['service-discovery', 'not tried'],
+    ]);
     // The same configuration, restarted rather than reloaded: the requests it held were dropped.
     docker('restart', '-t', '1', 'simple_haproxy_1');
     const restarted = await runLab(['check', 'load-balancing', '--challenge'], env);

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { forgetStages, recordReport, recordStarted } from '../../src/progress/record.js';
+import { forgetStages, recordChallenge, recordReport, recordStarted } from '../../src/progress/record.js';
 import { createProgressStore, emptyProgress, parseProgress, stateDir } from '../../src/progress/store.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'lab-state-'));
@@ -86,5 +86,24 @@ describe('parseProgress (the file, checked without zod)', () => {
     ['an array', []],
   ])('refuses %s', (_what, value) => {
     expect(parseProgress(value)).toBeUndefined();
+  });
+});
+
+describe("a stage's challenge in progress", () => {
+  const report = (passed: boolean, finishedAt: string) => ({ stageId: 'load-balancing', passed, finishedAt, results: [] });
+
+  it('is recorded beside the stage, keeping the first pass, and survives the stage being checked again', () => {
+    let progress = recordChallenge(emptyProgress(), report(false, '2026-12-07T10:00:00Z'));
+    expect(progress.stages['load-balancing']).toMatchObject({ status: 'started', challenge: { status: 'failed', updatedAt: '2026-12-07T10:00:00Z' } });
+    progress = recordChallenge(progress, report(true, '2026-12-07T10:05:00Z'));
+    progress = recordChallenge(progress, report(false, '2026-12-07T10:09:00Z'));
+    expect(progress.stages['load-balancing']?.challenge).toEqual({ status: 'failed', updatedAt: '2026-12-07T10:09:00Z', passedAt: '2026-12-07T10:05:00Z' });
+    progress = recordReport(progress, { ...report(true, '2026-12-07T10:10:00Z'), results: [] });
+    expect(progress.stages['load-balancing']).toMatchObject({ status: 'passed', challenge: { status: 'failed' } });
+    expect(parseProgress(JSON.parse(JSON.stringify(progress)))).toEqual(progress);
+  });
+
+  it('makes a progress file with a malformed challenge unreadable (it is backed up, as any corrupt file)', () => {
+    expect(parseProgress({ version: 1, stages: { one: { status: 'started', updatedAt: 'now', attempts: 0, challenge: { status: 'won', updatedAt: 'now' } } } })).toBeUndefined();
   });
 });

@@ -16,7 +16,8 @@ function statuses(ctx: CommandContext) {
 export function listCommand(ctx: CommandContext): ExitCode {
   for (const { stage, status } of statuses(ctx).rows) {
     const requires = stage.requires.length > 0 ? ctx.out.dim(` (after ${stage.requires.join(', ')})`) : '';
-    ctx.out.line(`${ICONS[status]} ${String(stage.number).padStart(2)} ${stage.id.padEnd(18)} ${stage.title}${requires}`);
+    const challenge = stage.challenge ? ctx.out.dim(' + a challenge') : '';
+    ctx.out.line(`${ICONS[status]} ${String(stage.number).padStart(2)} ${stage.id.padEnd(18)} ${stage.title}${challenge}${requires}`);
   }
   return 0;
 }
@@ -34,6 +35,8 @@ export function statusCommand(ctx: CommandContext, options: { json?: boolean }):
       attempts: saved?.attempts ?? 0,
       passedAt: saved?.passedAt ?? null,
       lastChecks: saved?.lastChecks ?? [],
+      // null: the stage has no challenge; 'not tried' until `lab check STAGE --challenge` runs.
+      challenge: stage.challenge ? (saved?.challenge?.status ?? 'not tried') : null,
     }));
     ctx.out.line(JSON.stringify({ current: current ?? null, passed, total: rows.length, stages }, null, 2));
     return 0;
@@ -41,7 +44,8 @@ export function statusCommand(ctx: CommandContext, options: { json?: boolean }):
   ctx.out.line(`${passed} of ${rows.length} stages passed${current ? `; working on ${current}` : ''}.`);
   for (const { stage, status, saved } of rows) {
     const when = saved?.passedAt ? ctx.out.dim(` passed ${saved.passedAt.slice(0, 16).replace('T', ' ')}`) : '';
-    ctx.out.line(`${ICONS[status]} ${stage.id.padEnd(18)} ${status}${when}`);
+    const challenge = stage.challenge ? `; challenge ${saved?.challenge?.status ?? 'not tried'}` : '';
+    ctx.out.line(`${ICONS[status]} ${stage.id.padEnd(18)} ${status}${when}${challenge}`);
   }
   return 0;
 }
