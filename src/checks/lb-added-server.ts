@@ -51,10 +51,10 @@ export const lbAddedServer: ReadOnlyCheckModule<typeof lbAddedServerSpec, LbAdde
         lbs.push({ name: lb.name, running: false, backends: `${lb.name} is ${lb.state}` });
         continue;
       }
-      const [facts, backends] = await Promise.all([docker.inspectContainer(lb.name), observeBackends(docker, lb.name)]);
+      const backends = await observeBackends(docker, lb.name);
       const lists = address !== undefined && Array.isArray(backends) && backends.some((backend) => hostOf(backend.address) === address);
       const served = lists && lb.port ? await sendRequests(http, lb.port, spec.requests) : undefined;
-      lbs.push({ name: lb.name, running: true, ...(facts?.startedAt ? { startedAt: facts.startedAt } : {}), backends, ...(served ? { served } : {}) });
+      lbs.push({ name: lb.name, running: true, ...(lb.startedAt ? { startedAt: lb.startedAt } : {}), backends, ...(served ? { served } : {}) });
     }
     return { ...(server ? { server } : {}), lbs };
   },

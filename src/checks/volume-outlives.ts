@@ -1,6 +1,7 @@
 import type { ContainerFacts } from '../runtime/docker.js';
 import { fail, pass, type ReadOnlyCheckModule, type Zod } from './types.js';
 import { checkBase } from './spec-base.js';
+import { splitRepository } from '../runtime/repository.js';
 
 export interface VolumeOutlivesFacts {
   container?: ContainerFacts;
@@ -23,10 +24,8 @@ export const volumeOutlivesSpec = (z: Zod) =>
     file: z.string().optional(),
   });
 
-/** The image's name in its registry (`localhost:5000/team/simple-server` → `team/simple-server`), tagged `latest`. */
-const inRegistry = (image: string): string => `${image.slice(image.indexOf('/') + 1)}:latest`;
-/** The registry's own record of a pushed tag: the file a push writes last. */
-const tagLink = (image: string): string => `docker/registry/v2/repositories/${inRegistry(image).replace(/:latest$/, '')}/_manifests/tags/latest/current/link`;
+/** The registry's own record of a pushed `latest` tag (the file a push writes last), for the image's name in the registry. */
+const tagLink = (image: string): string => `docker/registry/v2/repositories/${splitRepository(image).path}/_manifests/tags/latest/current/link`;
 
 /**
  * Data on a named volume outlives the container that wrote it: the container running now mounts the
@@ -53,7 +52,8 @@ export const volumeOutlives: ReadOnlyCheckModule<typeof volumeOutlivesSpec, Volu
 const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
 
 export function judgeVolumeOutlives(given: { container: string; volume: string; path: string; image: string }, { container, writtenMs }: VolumeOutlivesFacts) {
-  const spec = { ...given, data: inRegistry(given.image) };
+  // The image's name in its registry: `localhost:5000/team/simple-server` → `team/simple-server:latest`.
+  const spec = { ...given, data: `${splitRepository(given.image).path}:latest` };
   const name = spec.container;
   if (!container) return fail(`There is no container named ${name}.`, 'Opening the stage starts the registry (`lab open single-host`).');
   if (!container.running) return fail(`${name} is ${container.state}.`, `\`docker start ${name}\` starts it again.`);

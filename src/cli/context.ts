@@ -71,7 +71,8 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
     return modules;
   };
   const docker = once(() => engine().createDockerClient());
-  const shell = once(() => engine().createShell({ repository: dockerRepository() }));
+  const repository = once(() => dockerRepository());
+  const shell = once(() => engine().createShell({ repository: repository() }));
   const http = once(() => engine().createEngineHttp(docker()));
   const store = once(() => createProgressStore());
   const recorder = once(() => createProgressRecorder(store()));
@@ -89,7 +90,7 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
       feed,
       cwd: packageRoot,
       lessonsDir: lessonsDir(options),
-      ensureImages: engine().firstUseImages({ shell: shell(), docker, root: packageRoot, repository: dockerRepository(), ...(process.env.LAB_IMAGE_BUNDLE ? { bundle: process.env.LAB_IMAGE_BUNDLE } : {}) }),
+      ensureImages: engine().firstUseImages({ shell: shell(), docker, root: packageRoot, repository: repository(), ...(process.env.LAB_IMAGE_BUNDLE ? { bundle: process.env.LAB_IMAGE_BUNDLE } : {}) }),
       ...(records ? { recorder: recorder() } : {}),
     });
   const recording = once(() => lifecycle(true));

@@ -1,6 +1,6 @@
 import { runStageChecks, type CheckScope } from '../checks/run-checks.js';
 import type { ObserveContext, StageReport } from '../checks/types.js';
-import { LabError, UsageError } from '../errors.js';
+import { LabError } from '../errors.js';
 import type { Challenge, Stage } from '../lessons/types.js';
 import { removeAllCertPaths } from '../machines/tls.js';
 import type { DockerClient, RemovedResources } from '../runtime/docker.js';
@@ -25,8 +25,9 @@ export class StageCommandError extends LabError {
   }
 }
 
+/** Callers ask only of a stage with a challenge (the CLI says so through challengeOf first): one without is a bug. */
 function requireChallenge(stage: Stage): Challenge {
-  if (!stage.challenge) throw new UsageError(`Stage ${stage.id} has no challenge.`, '`lab challenge STAGE` names the stages that have one.');
+  if (!stage.challenge) throw new Error(`Stage ${stage.id} has no challenge: its caller should have asked challengeOf first.`);
   return stage.challenge;
 }
 

@@ -15,11 +15,13 @@ export interface LbFacts {
   running: boolean;
   state: string;
   port?: number;
+  /** When it last started: a restart moves it, a reload does not. */
+  startedAt?: string;
 }
 
 const lbFacts = (container: ContainerFacts): LbFacts => {
   const port = container.ports.find((p) => p.containerPort === 80 && p.hostIp === '127.0.0.1')?.hostPort;
-  return { name: container.name, running: container.running, state: container.state, ...(port ? { port } : {}) };
+  return { name: container.name, running: container.running, state: container.state, ...(port ? { port } : {}), ...(container.startedAt ? { startedAt: container.startedAt } : {}) };
 };
 
 export async function observeLbs(docker: DockerClient): Promise<LbFacts[]> {

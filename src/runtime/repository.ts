@@ -44,12 +44,6 @@ export function inRepository(reference: string, repository: string): string {
   return reference.startsWith(prefix) ? `${repository}/${reference.slice(prefix.length)}` : reference;
 }
 
-/** The lab's name of an image named in the repository (the inverse of inRepository); other images are kept. */
-export function labReference(reference: string, repository: string): string {
-  const prefix = `${repository}/`;
-  return repository !== LAB_REGISTRY && reference.startsWith(prefix) && !reference.slice(prefix.length).includes('/') ? `${LAB_REGISTRY}/${reference.slice(prefix.length)}` : reference;
-}
-
 /** `$DOCKER_REPOSITORY` and `${DOCKER_REPOSITORY}` in a lesson's text, replaced by the repository. */
 export function expandRepository(text: string, repository: string): string {
   return text.replace(/\$\{DOCKER_REPOSITORY\}|\$DOCKER_REPOSITORY(?![A-Za-z0-9_])/g, repository);

@@ -51,6 +51,9 @@ export interface TrackRun {
 
 export type TrackEvent = { type: 'stage.started'; stage: Stage; index: number; total: number } | { type: 'stage.phase'; stage: Stage; phase: 'reset' | 'setup' | 'check-before' | 'solve' | 'check-after' | 'challenge' } | { type: 'stage.finished'; run: StageRun };
 
+/** The stage passed, and so did its challenge when it was run. */
+export const stageRunOk = (run: StageRun): boolean => run.outcome === 'ok' && (run.challenge?.outcome ?? 'ok') === 'ok';
+
 const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
   const started = Date.now();
   return [await work(), Date.now() - started];
@@ -118,7 +121,7 @@ export async function runTrack(stages: Stage[], ops: TrackOps, onEvent: (event: 
       return { stages: runs, skipped: stages.slice(index + 1).map((s) => s.id), ok: false, totalMs: Date.now() - started };
     }
   }
-  return { stages: runs, skipped: [], ok: runs.every((r) => r.outcome === 'ok' && (r.challenge?.outcome ?? 'ok') === 'ok'), totalMs: Date.now() - started };
+  return { stages: runs, skipped: [], ok: runs.every(stageRunOk), totalMs: Date.now() - started };
 }
 
 /** On the passed stage: the challenge's checks must fail, the reference solution run, and the checks pass. Later stages do not stand on it. */
@@ -140,7 +143,7 @@ const escapeXml = (text: string): string => text.replace(/[<>&"']/g, (c) => ({ '
 
 /** The run as JUnit XML, one test case per stage, for CI systems. */
 export function toJunit(run: TrackRun): string {
-  const failures = run.stages.filter((s) => s.outcome !== 'ok' || (s.challenge?.outcome ?? 'ok') !== 'ok').length;
+  const failures = run.stages.filter((s) => !stageRunOk(s)).length;
   const cases = [
     ...run.stages.map((s) => {
       const body =

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/errors.js';
 import { loadLessons } from '../../src/lessons/load.js';
-import { dockerRepository, expandRepository, inRepository, LAB_REGISTRY, labReference, splitRepository } from '../../src/runtime/repository.js';
+import { dockerRepository, expandRepository, inRepository, LAB_REGISTRY, splitRepository } from '../../src/runtime/repository.js';
 import { planDeploy } from '../../src/deploy/plan.js';
 import { parseDeployOptions } from '../../src/deploy/options.js';
 
@@ -28,11 +28,9 @@ describe('DOCKER_REPOSITORY', () => {
     expect(() => dockerRepository({ DOCKER_REPOSITORY: 'http://x' })).toThrow('DOCKER_REPOSITORY="http://x" is not a repository Docker can tag images in.');
   });
 
-  it("names the lab's images in the repository and back; other images are kept", () => {
+  it("names the lab's images in the repository; other images are kept", () => {
     expect(inRepository('localhost:5000/simple-server', '127.0.0.1:5000/team')).toBe('127.0.0.1:5000/team/simple-server');
     expect(inRepository('dockerlab/registry', '127.0.0.1:5000/team')).toBe('dockerlab/registry');
-    expect(labReference('127.0.0.1:5000/team/simple-server', '127.0.0.1:5000/team')).toBe('localhost:5000/simple-server');
-    expect(labReference('localhost:5000/simple-server', LAB_REGISTRY)).toBe('localhost:5000/simple-server');
     expect(splitRepository('localhost:5000/team')).toEqual({ registry: 'localhost:5000', path: 'team' });
     expect(splitRepository('localhost:5000')).toEqual({ registry: 'localhost:5000', path: '' });
   });

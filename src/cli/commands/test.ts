@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { UsageError, type ExitCode } from '../../errors.js';
 import { resolveStage } from '../../lessons/graph.js';
-import { runTrack, toJunit, type ChallengeOutcome, type StageOutcome, type TrackRun } from '../../track/run-track.js';
+import { runTrack, stageRunOk, toJunit, type ChallengeOutcome, type StageOutcome, type TrackRun } from '../../track/run-track.js';
 import type { CommandContext } from '../context.js';
 import { seconds } from '../../format.js';
 import { printActivity } from '../print-activity.js';
@@ -81,7 +81,7 @@ export async function testCommand(ctx: CommandContext, flags: TestFlags): Promis
   }
   if (flags.junit) writeFileSync(flags.junit, toJunit(run));
   await ops.resetAll();
-  const bad = run.stages.filter((s) => s.outcome !== 'ok' || (s.challenge?.outcome ?? 'ok') !== 'ok');
+  const bad = run.stages.filter((s) => !stageRunOk(s));
   if (flags.json) {
     out.line(JSON.stringify(run, null, 2));
   } else {
