@@ -16,6 +16,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORT = int(os.environ.get("PORT", "8080"))
+# The service's version, baked into the image at build time (--build-arg VERSION=2): /health and the
+# pages say it, so a rolling update can be watched one answer at a time.
+VERSION = os.environ.get("SERVER_VERSION", "1")
 # Docker's embedded DNS server: present on user-defined networks, where it knows container names.
 DOCKER_DNS = "127.0.0.11"
 RETRY_SECONDS = 2.0
@@ -118,6 +121,23 @@ class Identity:
 IDENTITY = Identity()
 
 
+class Health:
+    """Whether /health says ok. GET /fail flips it: the process keeps running and serving pages, but
+    fails its health check, as a server with a full disk or a lost database would."""
+
+    def __init__(self):
+        self.failing = False
+        self.lock = threading.Lock()
+
+    def toggle(self):
+        with self.lock:
+            self.failing = not self.failing
+            return self.failing
+
+
+HEALTH = Health()
+
+
 # --- Pages -------------------------------------------------------------------------------------
 
 def page(title, body):
@@ -126,13 +146,19 @@ def page(title, body):
 
 def route(path, name):
     """(status, content type, body) for a path."""
-    served_by = f"<p>Served by {html.escape(name)}</p>"
+    served_by = f"<p>Served by {html.escape(name)} (version {html.escape(VERSION)})</p>"
     if path == "/example1.html":
         return 200, "text/html", page("Example 1", f"<h1>It's working!</h1>\n{served_by}")
     if path == "/example2.html":
         return 200, "text/html", page("Example 2", f"<h1>Example 2</h1>\n{served_by}")
     if path == "/health":
-        return 200, "application/json", json.dumps({"status": "ok", "server": name}) + "\n"
+        if HEALTH.failing:
+            return 503, "application/json", json.dumps({"status": "failing", "server": name, "version": VERSION}) + "\n"
+        return 200, "application/json", json.dumps({"status": "ok", "server": name, "version": VERSION}) + "\n"
+    if path == "/fail":
+        failing = HEALTH.toggle()
+        state = "now fails /health (GET /fail again to heal it)" if failing else "passes /health again"
+        return 200, "text/plain", f"{name} {state}\n"
     if path == "/":
         links = '<ul><li><a href="/example1.html">Example 1</a></li><li><a href="/example2.html">Example 2</a></li></ul>'
         return 200, "text/html", page("simple-server", f"<h1>simple-server</h1>\n{links}\n{served_by}")
@@ -174,7 +200,32 @@ def stop(signum, frame):
     raise SystemExit(0)
 
 
-def main():
+def ask_self(path):
+    """`python3 simple-server.pyz health|fail`, run inside the container (`docker exec`): asks the
+    server on this container's own port, prints its answer, and exits 0 only on a 200."""
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=3) as answer:
+            print(answer.read().decode("utf-8", "replace"), end="")
+            return 0
+    except urllib.error.HTTPError as error:
+        print(error.read().decode("utf-8", "replace"), end="")
+        return 1
+    except OSError as error:
+        print(f"simple-server does not answer on port {PORT}: {error}", file=sys.stderr)
+        return 1
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    # Docker's HEALTHCHECK runs `python3 simple-server.pyz health`; a learner breaks one on purpose
+    # with `docker exec server_2 python3 simple-server.pyz fail` (and heals it the same way).
+    if argv[:1] in (["health"], ["fail"]):
+        return ask_self(f"/{argv[0]}")
+    if argv:
+        print("usage: simple-server.pyz [health|fail]", file=sys.stderr)
+        return 2
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     server = ThreadingHTTPServer(("0.0.0.0", PORT), Handler)

@@ -27,24 +27,34 @@ export interface DrillFacts {
   load?: LoadResult;
 }
 
+/** Who should agree, and on what: the Consul servers expected in the quorum, and the running servers that should not pass (a sick one). */
+export interface Agreement {
+  consulServers: string[];
+  allServers: number;
+  lb: string;
+  /** Running servers that must not be passing instances, nor in the LB's rotation. */
+  out?: string[];
+}
+
 /**
  * The first thing that disagrees (quorum, catalog, LB), or undefined when all three agree. A look
  * that fails (an exec that outlasts its timeout while the engine re-creates containers, on a slow
  * machine) is one more disagreement, not the drill's end: the caller looks again until its deadline.
  */
-async function disagreement(docker: DockerClient, http: HttpClient, consulServers: string[], allServers: number, lb: string): Promise<string | undefined> {
+async function disagreement(docker: DockerClient, http: HttpClient, agreement: Agreement): Promise<string | undefined> {
   try {
-    return await firstDisagreement(docker, http, consulServers, allServers, lb);
+    return await firstDisagreement(docker, http, agreement);
   } catch (error) {
     return `could not look: ${(error as Error).message}`;
   }
 }
 
-async function firstDisagreement(docker: DockerClient, http: HttpClient, consulServers: string[], allServers: number, lb: string): Promise<string | undefined> {
+async function firstDisagreement(docker: DockerClient, http: HttpClient, { consulServers, allServers, lb, out = [] }: Agreement): Promise<string | undefined> {
   const quorum = await observeQuorum(docker, http, allServers);
   const quorumVerdict = judgeQuorum({ ...quorum, expectedServers: consulServers });
   if (quorumVerdict.status === 'fail') return quorumVerdict.summary;
-  const catalog = await observeCatalog(docker, http, allServers);
+  const observed = await observeCatalog(docker, http, allServers);
+  const catalog = { ...observed, running: observed.running.filter((server) => !out.includes(server)) };
   const catalogVerdict = judgeCatalog(catalog);
   if (catalogVerdict.status === 'fail') return catalogVerdict.summary;
   const backends = await observeBackends(docker, lb);
@@ -53,11 +63,12 @@ async function firstDisagreement(docker: DockerClient, http: HttpClient, consulS
   return lbVerdict.status === 'fail' ? lbVerdict.summary : undefined;
 }
 
-async function untilAgreed(docker: DockerClient, http: HttpClient, consulServers: string[], allServers: number, lb: string, deadlineMs: number): Promise<{ ms?: number; last?: string }> {
+/** Looks until quorum, catalog and LB agree (the time it took), or the deadline passes (what disagreed last). */
+export async function untilAgreed(docker: DockerClient, http: HttpClient, agreement: Agreement, deadlineMs: number): Promise<{ ms?: number; last?: string }> {
   const started = Date.now();
   let last: string | undefined;
   while (Date.now() - started < deadlineMs) {
-    last = await disagreement(docker, http, consulServers, allServers, lb);
+    last = await disagreement(docker, http, agreement);
     if (last === undefined) return { ms: Date.now() - started };
     await sleep(100);
   }
@@ -108,14 +119,14 @@ export const consulDrill: DisruptiveCheckModule<typeof consulDrillSpec, DrillFac
     const everyConsul = consulServerNames(spec.servers);
     // Agreement first, looked for until the deadline as during the drill: on a slow engine, just after
     // a deploy, one look (an exec into the LB) can outlast its timeout though nothing disagrees.
-    const before = await untilAgreed(docker, http, everyConsul, spec.servers, spec.lb, spec.deadline);
+    const before = await untilAgreed(docker, http, { consulServers: everyConsul, allServers: spec.servers, lb: spec.lb }, spec.deadline);
     if (before.ms === undefined) return { missing: [], notConverged: `before the drill: ${before.last ?? 'Consul and the load balancer did not agree'}` };
 
     const load = await startEngineLoad(docker, { port, rate: spec.rate, maxMs: spec.deadline * 3 + 10_000 });
     await sleep(1_000);
     await Promise.all(removed.map((name) => docker.removeContainer(name)));
     const remaining = everyConsul.filter((name) => !spec.remove.includes(name));
-    const converged = await untilAgreed(docker, http, remaining, spec.servers, spec.lb, spec.deadline);
+    const converged = await untilAgreed(docker, http, { consulServers: remaining, allServers: spec.servers, lb: spec.lb }, spec.deadline);
     await sleep(1_000);
     const result = await load.stop();
 
@@ -127,7 +138,7 @@ export const consulDrill: DisruptiveCheckModule<typeof consulDrillSpec, DrillFac
     }
     // Putting back is not what the drill proves, and re-creating five containers takes a slow machine
     // far longer than converging does: it gets REJOIN_FACTOR times the deadline.
-    const rejoined = await untilAgreed(docker, http, everyConsul, spec.servers, spec.lb, spec.deadline * REJOIN_FACTOR);
+    const rejoined = await untilAgreed(docker, http, { consulServers: everyConsul, allServers: spec.servers, lb: spec.lb }, spec.deadline * REJOIN_FACTOR);
     return {
       missing: [],
       ...(converged.ms !== undefined ? { convergedMs: converged.ms } : { notConverged: converged.last ?? 'did not converge' }),

@@ -8,6 +8,7 @@ import { lbLogVolume } from './lb-log-volume.js';
 import { consulCatalog, consulQuorum, lbBackends } from './consul-checks.js';
 import { consulDrill } from './consul-drill.js';
 import { consulService } from './consul-service.js';
+import { healthDrill } from './health-drill.js';
 import { lbAddedServer } from './lb-added-server.js';
 import { containerLog } from './container-log.js';
 import { containerRunning } from './container-running.js';
@@ -42,6 +43,7 @@ const CHECK_MODULES = [
   scaledOut,
   lbAddedServer,
   consulService,
+  healthDrill,
   machineRoles,
   crossHostLb,
   crossHostConsul,

@@ -58,6 +58,8 @@ export interface ContainerFacts {
   created?: string;
   /** When it last started (ISO time, the engine's clock); a restart moves it, a reload does not. */
   startedAt?: string;
+  /** Docker's own health check's verdict (`starting`, `healthy`, `unhealthy`); absent when it has none. */
+  health?: string;
   /** What is mounted where: a named volume (`name`) or a host path. */
   mounts?: { type: string; name?: string; /** The path on the engine's machine. */ source?: string; destination: string; readOnly: boolean }[];
 }
@@ -478,6 +480,7 @@ function containerFacts(info: Docker.ContainerInspectInfo): ContainerFacts {
     networks,
     created: info.Created,
     ...(info.State.StartedAt && !info.State.StartedAt.startsWith('0001-') ? { startedAt: info.State.StartedAt } : {}),
+    ...(info.State.Health?.Status ? { health: info.State.Health.Status } : {}),
     mounts: (info.Mounts ?? []).map((mount) => ({ type: mount.Type, ...(mount.Name ? { name: mount.Name } : {}), ...(mount.Source ? { source: mount.Source } : {}), destination: mount.Destination, readOnly: mount.RW === false })),
   };
 }

@@ -82,6 +82,23 @@ describe('stage service-discovery on a real engine', () => {
     expect({ code: after.code, failed: failedLines(after) }).toEqual({ code: 0, failed: [] });
   }, 300_000);
 
+  it("fails the health drill when the load balancer stops following the catalog, and heals the server it made sick", async () => {
+    // The load balancer's watch is paused: Consul marks the sick server critical, but nobody rewrites the LB.
+    docker('pause', 'simple_haproxy_1_agent');
+    let run;
+    try {
+      run = await runLab(['check', 'service-discovery'], env);
+    } finally {
+      docker('unpause', 'simple_haproxy_1_agent');
+    }
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/✖ break it: server_2 fails its health check.*server_2 failed its health check, but Consul and simple_haproxy_1 did not leave it out within 10 s/);
+    // The drill flipped the switch back: server_2 answers its health check again.
+    expect(docker('exec', 'server_2', 'python3', 'simple-server.pyz', 'health')).toContain('"status": "ok"');
+    const after = await checkUntil('service-discovery', env, 0, 75_000);
+    expect({ code: after.code, failed: failedLines(after) }).toEqual({ code: 0, failed: [] });
+  }, 240_000);
+
   it('names the server whose agent is stuck: the catalog no longer matches', async () => {
     // Paused, not stopped: a stopped agent is removed by the engine (it is part of its server).
     docker('pause', 'server_2_agent');

@@ -63,7 +63,7 @@ describe('the check registry', () => {
   });
 
   it('marks the drills, and only them, as disruptive', () => {
-    expect(checkKinds().filter((kind) => effectOf(kind) === 'disruptive').sort()).toEqual(['consul-drill', 'swarm-reschedule']);
+    expect(checkKinds().filter((kind) => effectOf(kind) === 'disruptive').sort()).toEqual(['consul-drill', 'health-drill', 'swarm-reschedule']);
   });
 
   it('leaves the drills out of a read-only scope, by title', () => {
