@@ -64,6 +64,16 @@ export const machineRoles: ReadOnlyCheckModule<typeof machineRolesSpec, MachineR
 
 // --- cross-host-lb -----------------------------------------------------------------------------
 
+/** At least `wanted` servers running on the web machine (the stage-5 challenge's fourth), or why not. */
+function tooFewServers(web: string, running: string[], wanted: number | undefined): Judgement | undefined {
+  if (wanted === undefined || running.length >= wanted) return undefined;
+  const next = `server_${running.length + 1}`;
+  return fail(`"${web}" runs ${plural(running.length, 'server')} (${running.join(', ') || 'none'}); this wants ${wanted}.`, `Run ${next} on "${web}" as the others run there, its port 8080 published on the machine (\`-p 808${running.length + 1}:8080\`).`);
+}
+
+/** The lesson field both cross-host kinds share: how many servers the web machine must run (default: any). */
+const minServers = (z: Zod) => z.number().int().min(1).max(9).optional();
+
 export interface CrossHostLbFacts {
   web?: MachineView;
   lb?: MachineView;
@@ -74,10 +84,12 @@ export interface CrossHostLbFacts {
 
 const serverNames = (view: MachineView): string[] => runningOn(view).filter((c) => c.role === 'server').map((c) => c.name).sort();
 
-export function judgeCrossHostLb(spec: { lb: string; web: string; port: number }, facts: CrossHostLbFacts): Judgement {
+export function judgeCrossHostLb(spec: { lb: string; web: string; port: number; servers?: number }, facts: CrossHostLbFacts): Judgement {
   const down = judgeMachineUp(facts.web, spec.web) ?? judgeMachineUp(facts.lb, spec.lb);
   if (down) return down;
   if (facts.servers.length === 0) return fail(`The machine "${spec.web}" runs no server.`, `\`eval $(lab machine env ${spec.web})\`, then start the servers there.`);
+  const few = tooFewServers(spec.web, facts.servers, spec.servers);
+  if (few) return few;
   if (!runningOn(facts.lb!).some((c) => c.role === 'lb')) return fail(`The machine "${spec.lb}" runs no load balancer.`, `\`eval $(lab machine env ${spec.lb})\`, then create and start simple_haproxy_1 there.`);
   const failed = facts.served.filter((s): s is { error: string } => 'error' in s);
   if (failed.length > 0) {
@@ -105,6 +117,7 @@ export const crossHostLbSpec = (z: Zod) =>
     /** The machine whose running servers must all answer through the LB. */
     web: z.string().default('web'),
     perServer: fields.perServer(z),
+    servers: minServers(z),
   });
 
 export const crossHostLb: ReadOnlyCheckModule<typeof crossHostLbSpec, CrossHostLbFacts> = {
@@ -132,9 +145,11 @@ export interface CrossHostConsulFacts {
   passing: CatalogInstance[] | { error: string };
 }
 
-export function judgeCrossHostConsul(spec: { consul: string; web: string; port: number }, facts: CrossHostConsulFacts): Judgement {
+export function judgeCrossHostConsul(spec: { consul: string; web: string; port: number; servers?: number }, facts: CrossHostConsulFacts): Judgement {
   const down = judgeMachineUp(facts.consul, spec.consul) ?? judgeMachineUp(facts.web, spec.web);
   if (down) return down;
+  const few = tooFewServers(spec.web, facts.servers.map((s) => s.name), spec.servers);
+  if (few) return few;
   if (!Array.isArray(facts.passing)) return fail(`Consul on "${spec.consul}" did not answer on 127.0.0.1:${spec.port}: ${facts.passing.error}.`, `Is port 8500 of "${spec.consul}" published as ${spec.port}? \`eval $(lab machine env ${spec.consul}) && docker logs simple_consul_1\`.`);
   const ip = facts.web!.ip;
   const passing = facts.passing;
@@ -159,6 +174,7 @@ export const crossHostConsulSpec = (z: Zod) =>
     consul: z.string().default('consul'),
     port: fields.port(z),
     web: z.string().default('web'),
+    servers: minServers(z),
   });
 
 export const crossHostConsul: ReadOnlyCheckModule<typeof crossHostConsulSpec, CrossHostConsulFacts> = {

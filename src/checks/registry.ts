@@ -9,6 +9,7 @@ import { consulCatalog, consulQuorum, lbBackends } from './consul-checks.js';
 import { consulDrill } from './consul-drill.js';
 import { consulService } from './consul-service.js';
 import { healthDrill } from './health-drill.js';
+import { swarmRollout } from './swarm-rollout.js';
 import { lbAddedServer } from './lb-added-server.js';
 import { containerLog } from './container-log.js';
 import { containerRunning } from './container-running.js';
@@ -51,6 +52,7 @@ const CHECK_MODULES = [
   swarmService,
   swarmRequests,
   swarmReschedule,
+  swarmRollout,
   quizCheck,
 ] as const;
 

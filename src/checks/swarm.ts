@@ -18,7 +18,7 @@ import { checkBase, fields } from './spec-base.js';
 import { machineContainer } from '../runtime/names.js';
 
 /** The manager machine and what its Swarm API says; the API client too, for the drill to reuse. */
-async function observeManager(docker: DockerClient, manager: string, service?: string): Promise<{ facts: SwarmNodesFacts; api?: DockerClient }> {
+export async function observeManager(docker: DockerClient, manager: string, service?: string): Promise<{ facts: SwarmNodesFacts; api?: DockerClient }> {
   const [view] = await observeMachines(docker, [manager]);
   if (!view || judgeMachineUp(view, manager)) return { facts: { ...(view ? { manager: view } : {}), swarm: { error: 'not asked' } } };
   let api: DockerClient;
@@ -30,7 +30,7 @@ async function observeManager(docker: DockerClient, manager: string, service?: s
   return { facts: { manager: view, swarm: await api.swarm(service) }, api };
 }
 
-function judgeSwarmUp(manager: string, facts: { manager?: MachineView; swarm: SwarmView }): Judgement | { nodes: SwarmNode[]; service?: SwarmService } {
+export function judgeSwarmUp(manager: string, facts: { manager?: MachineView; swarm: SwarmView }): Judgement | { nodes: SwarmNode[]; service?: SwarmService } {
   const down = judgeMachineUp(facts.manager, manager);
   if (down) return down;
   if ('error' in facts.swarm) {

@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { toCreateOptions, type ContainerSpec } from './container-spec.js';
 import { ENGINE_SILENCE_MS, explainEngineError } from './engine-errors.js';
 import { detectSite, type EngineSite } from './engine-site.js';
-import { observeSwarm, type SwarmView } from './swarm-api.js';
+import { observeRollout, observeSwarm, type RolloutTask, type RolloutView, type SwarmView } from './swarm-api.js';
 import { MANAGED_FILTER } from './names.js';
 
 /** How long a removal the engine has already begun may take before the lab goes on. */
@@ -123,6 +123,8 @@ export interface DockerClient {
   listNetworks(labelFilters: string[]): Promise<{ name: string; id: string; driver: string; labels: Record<string, string> }[]>;
   /** What this engine, a Swarm manager, says of its nodes (and of one service's tasks, when named). */
   swarm(serviceName?: string): Promise<SwarmView>;
+  /** A service's rolling update as this manager recorded it, with `lbService`'s log since the window's start (swarm-api.ts). */
+  swarmRollout(serviceName: string, lbService: string, sinceUnix: (tasks: RolloutTask[]) => number): Promise<RolloutView | { error: string }>;
   /** The raw API client, for the runtime's own modules only (src/runtime/): nothing else reaches dockerode. */
   readonly api: Docker;
 }
@@ -241,6 +243,10 @@ class DockerodeClient implements DockerClient {
 
   swarm(serviceName?: string): Promise<SwarmView> {
     return observeSwarm(this.api, serviceName);
+  }
+
+  swarmRollout(serviceName: string, lbService: string, sinceUnix: (tasks: RolloutTask[]) => number): Promise<RolloutView | { error: string }> {
+    return observeRollout(this.api, serviceName, lbService, sinceUnix, demultiplex);
   }
 
   async startContainer(name: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { StageStatus } from '../statechart/selectors.js';
 import type { CheckStatus } from '../checks/types.js';
+import type { ChallengeVerdict } from './view-model.js';
 
 /** The props of ink's <Text> a theme may set. */
 export interface Tone {
@@ -83,4 +84,11 @@ export function createTheme(color: boolean): Theme {
 /** Without colour, keep only emphasis that is not a colour. */
 function pick(tone: Tone): Tone {
   return tone.bold ? { bold: true } : {};
+}
+
+/** "challenge ✔" in the stage's passed colour, "challenge ✖" in its failed one, "challenge ○" muted. */
+export function challengeBadge(verdict: ChallengeVerdict, theme: Theme): { text: string; tone: Tone } {
+  if (verdict === 'passed') return { text: `challenge ${theme.stageIcon.passed}`, tone: theme.stageTone.passed };
+  if (verdict === 'failed') return { text: `challenge ${theme.stageIcon.failed}`, tone: theme.stageTone.failed };
+  return { text: `challenge ${theme.stageIcon.available}`, tone: theme.tone.muted };
 }

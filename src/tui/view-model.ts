@@ -7,6 +7,14 @@ import { stageStatus, type Activity, type StageStatus } from '../statechart/sele
 import { answersOf } from '../progress/record.js';
 import type { QuizRecord } from '../progress/store.js';
 
+/** A stage's challenge as the learner's last `lab check STAGE --challenge` left it (from any terminal). */
+export type ChallengeVerdict = 'passed' | 'failed' | 'not tried';
+
+/** The verdict, for a stage that has a challenge. */
+function challengeVerdict(stage: Stage, progress: LabContext['progress']): { challenge?: ChallengeVerdict } {
+  return stage.challenge ? { challenge: progress.stages[stage.id]?.challenge?.status ?? 'not tried' } : {};
+}
+
 /** A stage as the stage list shows it. */
 export interface StageListItem {
   id: string;
@@ -16,6 +24,7 @@ export interface StageListItem {
   status: StageStatus;
   /** The stages still to pass before this one opens. */
   lockedBy: string[];
+  challenge?: ChallengeVerdict;
 }
 
 /** Everything the stage view shows; plain data, so the screen can be rendered from a fixture. */
@@ -24,6 +33,8 @@ export interface StageViewModel {
   number: number;
   title: string;
   status: StageStatus;
+  /** Its challenge's verdict: the header turns green when the learner's own `lab check --challenge` passes. */
+  challenge?: ChallengeVerdict;
   markdown: string;
   steps: { name: string; command: string; long?: boolean }[];
   checkTitles: string[];
@@ -87,6 +98,7 @@ export function stageListItems(lessons: Lessons, context: Pick<LabContext, 'stag
     summary: stage.summary,
     status: stageStatus(context, stage.id),
     lockedBy: stage.requires.filter((id) => context.progress.stages[id]?.status !== 'passed'),
+    ...challengeVerdict(stage, context.progress),
   }));
 }
 
@@ -124,6 +136,7 @@ export function stageViewModel(
     number: stage.number,
     title: stage.title,
     status: stageStatus(context, stage.id),
+    ...challengeVerdict(stage, context.progress),
     markdown: withChallenge(stage),
     steps: stage.steps,
     stepsRun: (context.stepsRun?.[stage.id] ?? []).flatMap((index) => stage.steps[index]?.name ?? []),

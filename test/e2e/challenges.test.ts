@@ -31,6 +31,8 @@ describe('the challenges on a real engine', () => {
     expect(status.stages.filter((stage) => stage.challenge !== null).map((stage) => [stage.id, stage.challenge])).toEqual([
       ['load-balancing', 'passed'],
       ['service-discovery', 'not tried'],
+      ['multi-host', 'not tried'],
+      ['orchestration', 'not tried'],
     ]);
     // The same configuration, restarted rather than reloaded: the requests it held were dropped.
     docker('restart', '-t', '1', 'simple_haproxy_1');

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { delimiter, join } from 'node:path';
 import { checkUntil, docker, failedLines, freshStateDir, ownsTheLab, runLab, runStepsOf } from '../helpers/run-lab.js';
 
 /**
@@ -30,6 +32,29 @@ describe('stage multi-host on a real engine', () => {
     // The images reached the machines through the registry, not from this engine.
     expect(docker('exec', 'lab-machine-web', 'docker', 'images', '--format', '{{.Repository}}')).toContain('simple-registry:5000/simple-server');
     process.stdout.write(`multi-host steps + check: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }, 240_000);
+
+  it('the challenge: fails with three servers and with server_4 unregistered; passes after the reference; fails again once server_4 is deregistered', async () => {
+    const onWeb = (...args: string[]): string => docker('exec', 'lab-machine-web', 'docker', ...args);
+    const challenge = () => runLab(['check', 'multi-host', '--challenge'], env);
+    const before = await challenge();
+    expect(before.code).toBe(1);
+    expect(before.stdout).toContain('"web" runs 3 servers (server_1, server_2, server_3); this wants 4.');
+    onWeb('run', '-d', '--name', 'server_4', '-p', '8084:8080', '-e', 'SERVER_NAME=server_4', 'simple-registry:5000/simple-server');
+    const unregistered = await challenge();
+    expect(unregistered.code).toBe(1);
+    expect(unregistered.stdout).toMatch(/Consul does not list server_4 \([\d.]+:8084\) as a passing simple-service/);
+    expect(unregistered.stdout).toContain('never reached server_4 on "web"');
+    // As `lab test` runs it: from the lab's folder, with the lab's own `lab` first on PATH.
+    execFileSync('bash', ['lessons/05-multi-host/challenge.solution.sh'], { env: { ...process.env, ...env, PATH: [join(process.cwd(), 'bin'), process.env.PATH].join(delimiter) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const after = await challenge();
+    expect({ code: after.code, failed: failedLines(after) }).toEqual({ code: 0, failed: [] });
+    expect(after.stdout).toMatch(/reached all 4 servers on "web": server_1, server_2, server_3, server_4/);
+    onWeb('exec', 'consul_agent', 'consul', 'services', 'deregister', '-id', 'server_4');
+    const deregistered = await challenge();
+    expect(deregistered.code).toBe(1);
+    expect(deregistered.stdout).toMatch(/Consul does not list server_4/);
+    onWeb('rm', '-f', 'server_4');
   }, 240_000);
 
   it('names the web machine while it is stopped, and passes again once it is back (restart policies)', async () => {

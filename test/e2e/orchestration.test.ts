@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { delimiter, join } from 'node:path';
 import { docker, failedLines, freshStateDir, ownsTheLab, runLab, runStepsOf } from '../helpers/run-lab.js';
 
 /** The docker CLI against the manager machine's engine. */
@@ -35,6 +37,24 @@ describe('stage orchestration on a real engine', () => {
     const drill = /(worker-\d) lost with (\d) tasks?: marked down after ([\d.]+) s, all 6 replicas running on the others after ([\d.]+) s\. worker-\d was started again and rejoined in ([\d.]+) s/.exec(run.stdout);
     expect(drill).not.toBeNull();
     process.stdout.write(`orchestration steps + check: ${((Date.now() - started) / 1000).toFixed(1)} s; drill: ${drill![0]}\n`);
+  }, 300_000);
+
+  it('the challenge: fails before; after the reference (v2 rolled out and back under load) passes with no failed request; a v2 update left in place fails it', async () => {
+    const before = await runLab(['check', 'orchestration', '--challenge'], env);
+    expect(before.code).toBe(1);
+    expect(before.stdout).toContain('simple-service never ran version v2');
+    const started = Date.now();
+    // As `lab test` runs it: from the lab's folder, with the lab's own `lab` first on PATH.
+    execFileSync('bash', ['lessons/06-orchestration/challenge.solution.sh'], { env: { ...process.env, ...env, PATH: [join(process.cwd(), 'bin'), process.env.PATH].join(delimiter) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const after = await runLab(['check', 'orchestration', '--challenge'], env);
+    const figures = /simple-lb logged (\d+) requests from the first v2 task to the end of the rollback \(([\d.]+) s\), none failed/.exec(after.stdout);
+    expect({ code: after.code, figures: Boolean(figures) }).toEqual({ code: 0, figures: true });
+    process.stdout.write(`rolling update and rollback: ${figures![1]} requests in ${figures![2]} s, 0 failed (reference run ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    // Sabotage: version 2 again, and no rollback this time.
+    onManager('service', 'update', '--quiet', '--image', 'simple-registry:5000/simple-server:v2', '--health-interval', '2s', 'simple-service');
+    const sabotaged = await runLab(['check', 'orchestration', '--challenge'], env);
+    expect(sabotaged.code).toBe(1);
+    expect(sabotaged.stdout).toMatch(/simple-service runs simple-registry:5000\/simple-server:v2 and was not rolled back/);
   }, 300_000);
 
   it('fails after sabotage: a drained node and the service scaled to 0', async () => {

@@ -20,7 +20,7 @@ beforeAll(loadMarkdown);
 afterEach(cleanup);
 
 describe("a stage's challenge in the interface, at 80×24", () => {
-  it.each(['load-balancing', 'service-discovery'])('is the last part of %s: its goal, hints and the command that judges it, never the reference solution', async (id) => {
+  it.each(['load-balancing', 'service-discovery', 'multi-host', 'orchestration'])('is the last part of %s: its goal, hints and the command that judges it, never the reference solution', async (id) => {
     const stage = stages.find((candidate) => candidate.id === id)!;
     const view = renderAt(<StageView model={model(stage)} theme={createTheme(false)} onEvent={() => undefined} onQuit={() => undefined} />, 80, 24);
     const seen: string[] = [];
@@ -44,7 +44,22 @@ describe("a stage's challenge in the interface, at 80×24", () => {
     expect(last).toContain(`lab check ${id} --challenge`);
     // The reference solution's own lines never show.
     expect(text).not.toContain('reference solution of stage');
-    expect(text).not.toMatch(/tail -n 1 \/usr\/local\/etc\/haproxy|consul services register \/tmp/);
+    expect(text).not.toMatch(/tail -n 1 \/usr\/local\/etc\/haproxy|consul services register \/tmp|--rollback-order start-first --update-parallelism/);
+    view.unmount();
+  });
+});
+
+describe("a challenge's verdict in the header, as the learner's own `lab check --challenge` left it", () => {
+  it.each([
+    ['not tried', 'challenge ○ · ● in progress'],
+    ['failed', 'challenge ✖ · ● in progress'],
+    ['passed', 'challenge ✔ · ● in progress'],
+  ] as const)('%s', (verdict, badge) => {
+    const stage = stages.find((candidate) => candidate.id === 'load-balancing')!;
+    const view = renderAt(<StageView model={{ ...model(stage), challenge: verdict }} theme={createTheme(false)} onEvent={() => undefined} onQuit={() => undefined} />, 80, 24);
+    const header = view.frame().split('\n')[0]!;
+    expect(header).toContain(badge);
+    expect(header.length).toBeLessThanOrEqual(80);
     view.unmount();
   });
 });

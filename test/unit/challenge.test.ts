@@ -52,9 +52,9 @@ describe('a stage’s challenge, as the loader reads it', () => {
     expect(shown).not.toContain('sleep 1d');
   });
 
-  it('gives stages 3 and 4 of the built-in track a challenge', () => {
+  it('gives stages 3 to 6 of the built-in track a challenge', () => {
     const stages = loadLessons(join(process.cwd(), 'lessons')).stages;
-    expect(stages.filter((stage) => stage.challenge).map((stage) => stage.id)).toEqual(['load-balancing', 'service-discovery']);
+    expect(stages.filter((stage) => stage.challenge).map((stage) => stage.id)).toEqual(['load-balancing', 'service-discovery', 'multi-host', 'orchestration']);
   });
 });
 

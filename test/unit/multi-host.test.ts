@@ -58,6 +58,12 @@ describe('cross-host-lb', () => {
     expect(judgeCrossHostLb(spec, { ...facts, web: { ...web, running: false, state: 'exited' }, served: [] }).summary).toBe('The machine "web" is exited.');
     expect(judgeCrossHostLb(spec, { ...facts, lb: up('lb', []), served: [] }).summary).toBe('The machine "lb" runs no load balancer.');
   });
+
+  it('with `servers` (the challenge): fails while the web machine runs fewer, naming the next one and its port', () => {
+    const served = ['server_1', 'server_2'].map((server) => ({ server }));
+    expect(judgeCrossHostLb({ ...spec, servers: 3 }, { ...facts, served })).toMatchObject({ status: 'fail', summary: '"web" runs 2 servers (server_1, server_2); this wants 3.', hint: 'Run server_3 on "web" as the others run there, its port 8080 published on the machine (`-p 8083:8080`).' });
+    expect(judgeCrossHostLb({ ...spec, servers: 2 }, { ...facts, served }).status).toBe('pass');
+  });
 });
 
 describe('cross-host-consul', () => {
@@ -70,6 +76,10 @@ describe('cross-host-consul', () => {
 
   it("passes when the passing instances are exactly the web machine's servers, at its address", () => {
     expect(judgeCrossHostConsul(spec, { web, consul, servers, passing: [instance(8081), instance(8082)] })).toMatchObject({ status: 'pass' });
+  });
+
+  it('with `servers` (the challenge): fails while the web machine runs fewer', () => {
+    expect(judgeCrossHostConsul({ ...spec, servers: 3 }, { web, consul, servers, passing: [instance(8081), instance(8082)] }).summary).toBe('"web" runs 2 servers (server_1, server_2); this wants 3.');
   });
 
   it('fails on a missing instance, a stale one, an unpublished server, or Consul not answering', () => {

@@ -7,7 +7,7 @@ import { ProgressBar } from '../components/ProgressBar.js';
 import { StatusIcon } from '../components/StatusIcon.js';
 import { actionFor, eachKey, eventFor, keyHelp } from '../keymap.js';
 import { stageNumber, truncate, windowStart, wrap } from '../layout.js';
-import { statusLabel, type Theme } from '../theme.js';
+import { challengeBadge, statusLabel, type Theme } from '../theme.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 import { lockedReason, type StageListItem } from '../view-model.js';
 
@@ -74,6 +74,7 @@ export function StageList({ items, selectedId, warning, notice, presenter = fals
             <StatusIcon status={item.status} theme={theme} />
             <Text {...(isSelected ? theme.tone.selected : {})}>{truncate(`${stageNumber(item.number)} ${item.title}`, columns - 6)}</Text>
             <Text {...theme.tone.muted}>{`  ${item.id}`}</Text>
+            {item.challenge ? <Text {...challengeBadge(item.challenge, theme).tone}>{`  ${challengeBadge(item.challenge, theme).text}`}</Text> : null}
           </Text>
         );
       })}

@@ -12,7 +12,7 @@ import { showsTopology, stageTopology, topologyRowCount, TopologyPanel } from '.
 import { moveQuestion, openQuiz, paneRows, pickAnswer, quizLines, walkthroughLines, type QuizPaneState } from '../concept-panes.js';
 import { actionFor, eachKey, eventFor, keyHelp, QUIZ_LETTERS, type KeyAction, type KeyHelpItem } from '../keymap.js';
 import { stageNumber, textWidth, truncate, wrap } from '../layout.js';
-import { statusLabel, type Theme } from '../theme.js';
+import { challengeBadge, statusLabel, type Theme } from '../theme.js';
 import { markdownLines, useMarkdownRenderer } from '../markdown.js';
 import { showPredictions } from '../../lessons/predictions.js';
 import { useTerminalSize } from '../use-terminal-size.js';
@@ -209,13 +209,17 @@ function Pane({ model, lines, help, rows, columns, theme }: { model: StageViewMo
 
 function Header({ model, width, theme }: { model: StageViewModel; width: number; theme: Theme }) {
   const status = statusLabel(model.status);
-  const room = width - textWidth(status) - 4;
+  const challenge = model.challenge ? challengeBadge(model.challenge, theme) : undefined;
+  const room = width - textWidth(status) - 4 - (challenge ? textWidth(challenge.text) + 3 : 0);
   return (
     <Box width={width} justifyContent="space-between">
       <Text wrap="truncate-end" {...theme.tone.title}>
         {truncate(`${stageNumber(model.number)} ${model.title}`, room)}
       </Text>
-      <Text {...theme.stageTone[model.status]}>{`${theme.stageIcon[model.status]} ${status}`}</Text>
+      <Text>
+        {challenge ? <Text {...challenge.tone}>{`${challenge.text} · `}</Text> : null}
+        <Text {...theme.stageTone[model.status]}>{`${theme.stageIcon[model.status]} ${status}`}</Text>
+      </Text>
     </Box>
   );
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The reference solution of stage 6's challenge, for `lab test` (never shown to the learner): version
+# 2 built and pushed, then a start-first rolling update with the health check on, and a start-first
+# rollback, while a bounded request loop runs through the Swarm's load balancer (127.0.0.1:8686).
+set -euo pipefail
+node example-service/build.mjs >/dev/null
+docker build -q --build-arg VERSION=2 -t localhost:5000/simple-server:v2 -f dockerfiles/simple-server/Dockerfile example-service >/dev/null
+docker push -q localhost:5000/simple-server:v2 >/dev/null
+
+# Requests the whole time: at most 50 a second, for at most 5 minutes; the loop is stopped below.
+timeout 300 bash -c 'while :; do curl -s -o /dev/null --max-time 5 127.0.0.1:8686/health; sleep 0.02; done' &
+load=$!
+trap 'kill "$load" 2>/dev/null || true' EXIT
+sleep 2
+
+eval "$(lab machine env manager)"
+docker service update --quiet --image simple-registry:5000/simple-server:v2 \
+  --update-order start-first --rollback-order start-first --update-parallelism 2 --rollback-parallelism 2 \
+  --update-monitor 2s --rollback-monitor 2s --health-interval 2s simple-service
+docker service rollback --quiet simple-service
+sleep 2
