@@ -9,6 +9,7 @@ export interface Reply {
   /** 0 when no answer came: then `error` says why (ECONNREFUSED, a timeout). */
   status: number;
   body: Record<string, unknown>;
+  headers?: Record<string, string>;
   error?: string;
 }
 
@@ -28,7 +29,7 @@ export async function request(url: string, { method = 'POST', body, key, timeout
     } catch {
       parsed = { error: text.slice(0, 200) };
     }
-    return { ok: response.ok, status: response.status, body: parsed };
+    return { ok: response.ok, status: response.status, body: parsed, headers: Object.fromEntries(response.headers) };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     return { ok: false, status: 0, body: {}, error: cause ?? (error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : String(error)) };
@@ -99,6 +100,14 @@ async function deliverOnce(stateDir: string, { timeoutMs = 3_000, deadlineMs = 1
         }
         setAside(queue.dir, batch[0]!);
         continue;
+      }
+      if (reply.status === 429) {
+        // A long queue (a learner offline for an hour) goes at the server's pace, within the deadline.
+        const waitMs = Math.max(1, Number(reply.headers?.['retry-after']) || 1) * 1_000;
+        if (Date.now() + waitMs - started < deadlineMs) {
+          await new Promise((resolve) => setTimeout(resolve, waitMs));
+          continue;
+        }
       }
       const reason = reply.status === 0 ? `offline (${reply.error ?? 'no answer'})` : reply.status === 429 ? 'rate limited' : `the server answered ${reply.status}: ${String(reply.body.error ?? '')}`;
       return { sent, left: pending.length, reason };

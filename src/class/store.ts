@@ -119,11 +119,12 @@ export function openClassStore(dataDir: string, now: () => string = () => new Da
     },
     count: (counter, by = 1) => void bump.run(counter, by),
     board() {
+      // In the order they were raised (rowid: a raised hand keeps its row until lowered).
       const hands = new Map(
-        db.prepare<[], { learner: string; message: string; raised_at: string }>('SELECT learner, message, raised_at FROM hands').all().map((h) => [h.learner, { message: h.message, raisedAt: h.raised_at }]),
+        db.prepare<[], { learner: string; message: string; raised_at: string }>('SELECT learner, message, raised_at FROM hands ORDER BY rowid').all().map((h) => [h.learner, { message: h.message, raisedAt: h.raised_at }]),
       );
       const learners = new Map<string, BoardLearner>();
-      for (const row of db.prepare<[], { id: string; name: string; demo: number; last_seq: number; last_seen: string | null }>('SELECT id, name, demo, last_seq, last_seen FROM learners ORDER BY joined_at, id').all()) {
+      for (const row of db.prepare<[], { id: string; name: string; demo: number; last_seq: number; last_seen: string | null }>('SELECT id, name, demo, last_seq, last_seen FROM learners ORDER BY rowid').all()) {
         learners.set(row.id, { id: row.id, name: row.name, demo: row.demo === 1, lastSeq: row.last_seq, lastSeen: row.last_seen ?? undefined, hand: hands.get(row.id), cells: {} });
       }
       const cells = db.prepare<[], { learner: string; stage: string; challenge: number; passed: number; checks: string; at: string }>('SELECT learner, stage, challenge, passed, checks, at FROM cells ORDER BY challenge').all();
@@ -148,7 +149,8 @@ export function openClassStore(dataDir: string, now: () => string = () => new Da
       }
       const counters = Object.fromEntries(db.prepare<[], { name: string; value: number }>('SELECT name, value FROM counters').all().map((c) => [c.name, c.value]));
       // Raised hands first, oldest hand first; then everyone in the order they joined.
-      const ordered = [...learners.values()].sort((a, b) => (a.hand ? 0 : 1) - (b.hand ? 0 : 1) || (a.hand && b.hand ? a.hand.raisedAt.localeCompare(b.hand.raisedAt) : 0));
+      const raised = [...hands.keys()].map((id) => learners.get(id)).filter((learner) => learner !== undefined);
+      const ordered = [...raised, ...[...learners.values()].filter((learner) => !learner.hand)];
       return { learners: ordered, counters };
     },
     eventsOf(learner) {
