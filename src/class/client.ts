@@ -53,7 +53,8 @@ export interface DeliveryOptions {
   deadlineMs?: number;
 }
 
-let inFlight: Promise<Delivery> | undefined;
+/** The delivery running in this process, by state dir. */
+const inFlight = new Map<string, Promise<Delivery>>();
 
 /**
  * Sends the queue to the class server in order, in batches, until it is empty or the server cannot
@@ -62,13 +63,13 @@ let inFlight: Promise<Delivery> | undefined;
  * the queue's lock keeps it so.
  */
 export async function deliverPending(stateDir: string, options: DeliveryOptions = {}): Promise<Delivery> {
-  while (inFlight) await inFlight.catch(() => undefined);
+  for (let running = inFlight.get(stateDir); running; running = inFlight.get(stateDir)) await running.catch(() => undefined);
   const delivery = deliverOnce(stateDir, options);
-  inFlight = delivery;
+  inFlight.set(stateDir, delivery);
   try {
     return await delivery;
   } finally {
-    if (inFlight === delivery) inFlight = undefined;
+    if (inFlight.get(stateDir) === delivery) inFlight.delete(stateDir);
   }
 }
 
@@ -131,4 +132,13 @@ export async function joinClass(url: string, code: string, name: string): Promis
 
 export async function raiseHand(membership: Membership, up: boolean, message?: string): Promise<Reply> {
   return request(endpoint(membership.url, '/api/hand'), { body: { up, ...(message ? { message } : {}) }, key: membership.key });
+}
+
+/** The interface's `?`: raises the hand of the learner of this state dir; says how it went, in a line. */
+export async function raiseHandFrom(stateDir: string): Promise<string> {
+  const membership = readMembership(stateDir);
+  if (!membership) return 'You are not in a class: `lab class join URL CODE` (the line the instructor printed) joins one.';
+  const reply = await raiseHand(membership, true);
+  if (reply.ok) return 'Your hand is raised on the class board. `lab class hand --down` lowers it.';
+  return reply.status === 0 ? `Can't reach the class server at ${membership.url} (${reply.error ?? 'no answer'}): your hand is not raised.` : `The class server refused (${reply.status}): ${String(reply.body.error ?? '')}`;
 }
