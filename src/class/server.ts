@@ -91,6 +91,8 @@ export async function startClassServer(options: ClassServerOptions): Promise<Cla
   const bearer = (request: IncomingMessage) => /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
   const cookieToken = (request: IncomingMessage) => /(?:^|;\s*)lab_class_token=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
   const instructor = (request: IncomingMessage, url: URL) => {
+    // The token is for the instructor's own machine: sent from anywhere else, it has crossed the room's network.
+    if (!isLoopbackAddress(request.socket.remoteAddress)) throw new HttpProblem(403, "The board is served to the instructor's machine only: open it there (the instructor token never crosses the network).");
     if (![bearer(request), url.searchParams.get('token') ?? undefined, cookieToken(request)].some((given) => sameSecret(given, token))) {
       throw new HttpProblem(401, 'The board needs the instructor token: open the board link `lab class serve` printed.');
     }
@@ -229,3 +231,9 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
   response.end(JSON.stringify(body));
 }
 
+
+/** Pure: whether a peer's address is this machine's loopback (IPv4, IPv6, or IPv4 mapped into IPv6). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
+}

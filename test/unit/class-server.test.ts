@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ClassEvent } from '../../src/class/event.js';
 import { createRateLimiter } from '../../src/class/rate-limit.js';
-import { startClassServer, type ClassServer } from '../../src/class/server.js';
+import { isLoopbackAddress, startClassServer, type ClassServer } from '../../src/class/server.js';
 import { openClassStore, type ClassStore } from '../../src/class/store.js';
 
 /** The class server in this process, on an ephemeral loopback port, with a small rate limit. */
@@ -91,5 +91,10 @@ describe('the class server', () => {
     await readUntil(`"changed":["${learner}:1"]`);
     controller.abort();
     expect(text).toContain('"state":"passed"');
+  });
+
+  it("answers the instructor's endpoints on this machine's loopback only", () => {
+    expect(['127.0.0.1', '::1', '::ffff:127.0.0.1', '127.0.1.1'].map(isLoopbackAddress)).toEqual([true, true, true, true]);
+    expect(['192.168.1.20', '::ffff:10.0.0.7', 'fe80::1', undefined].map(isLoopbackAddress)).toEqual([false, false, false, false]);
   });
 });
