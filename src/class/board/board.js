@@ -42,7 +42,7 @@ function draw(board) {
   head.replaceChildren(el('th', { className: 'who', textContent: `learner (${board.learners.length})` }), ...board.stages.map((s, i) => el('th', { textContent: `${i + 1}. ${s.id}`, title: s.title })));
   $('learners').replaceChildren(
     ...board.learners.map((learner) => {
-      const name = el('td', { className: 'who', textContent: `${learner.hand ? '✋ ' : ''}${learner.name}`, title: learner.name });
+      const name = el('td', { className: 'who', title: learner.name }, learner.hand ? [el('span', { className: 'hand-badge', textContent: 'hand' }), learner.name] : [learner.name]);
       if (learner.hand && learner.hand.message) name.append(el('span', { className: 'hand-message', textContent: learner.hand.message }));
       const row = el('tr', { className: learner.hand ? 'hand' : '' }, [name, ...board.stages.map((stage) => el('td', {}, [cellOf(learner, stage)]))]);
       row.dataset.learner = learner.id;
@@ -50,6 +50,8 @@ function draw(board) {
     }),
   );
   $('empty').hidden = board.learners.length > 0;
+  // A class of 30 fits a 1280x720 screen in rows of half the height.
+  document.body.classList.toggle('dense', board.learners.length > 14);
   const c = board.counters || {};
   $('counters').textContent = `events ${c.accepted || 0} · rejected ${(c.rejected || 0) + (c.forged || 0)} · rate-limited ${c.rateLimited || 0}`;
 }
