@@ -69,25 +69,34 @@ export async function classServeCommand(ctx: CommandContext, flags: ServeFlags):
   writeFileSync(serverFile(dataDir), `${JSON.stringify({ url: local, learnerUrl: forLearners, host, port: server.port, pid: process.pid }, null, 2)}\n`);
   const stopDemo = demo > 0 ? startDemo(store, stages.map((s) => ({ id: s.id, checks: s.checks.map((c) => c.title) })), demo, server.changed) : () => undefined;
 
-  const { out } = ctx;
-  if (demo > 0) out.line(out.yellow(`DEMO: ${demo} simulated learners fill the board (data in ${dataDir}); no real learner is in this class.`));
-  out.line(`Class server on ${forLearners === local ? local : `${host}:${server.port}`} (data in ${dataDir}).`);
-  if (!isWildcard(host) && isLoopback(host)) {
-    out.line(out.yellow(`It listens on this machine only (${host}): learners on other laptops cannot reach it. For a class on a LAN, run \`lab class serve --host 0.0.0.0\`.`));
-  } else if (isWildcard(host)) {
-    out.line(`It listens on every network of this machine (--host ${host}): anyone on the LAN with the class code can join.`);
-  }
-  out.line('Learners type:');
-  out.line(`  lab class join ${forLearners} ${code}`);
-  out.line(`Board (instructor only): ${local}/?token=${token}`);
-  out.line(`Instructor token: ${token} (kept in ${tokenFile(dataDir)}; \`lab class status\` reads it there; do not share it)`);
-  out.line(out.dim('Ctrl-C stops the server; the class is kept, and learners\' labs send what they queued when it is back.'));
+  for (const line of serveBanner(ctx.out, { host, port: server.port, local, forLearners, code, token, dataDir, tokenPath: tokenFile(dataDir), demo })) ctx.out.line(line);
 
   await new Promise<void>((done) => (ctx.signal.aborted ? done() : ctx.signal.addEventListener('abort', () => done(), { once: true })));
   stopDemo();
   await server.close();
   store.close();
   return 0;
+}
+
+/** Pure: what `lab class serve` prints: where it listens (and who can reach it), the join line, the board and the token. */
+export function serveBanner(
+  out: Pick<Output, 'yellow' | 'dim'>,
+  { host, port, local, forLearners, code, token, dataDir, tokenPath, demo }: { host: string; port: number; local: string; forLearners: string; code: string; token: string; dataDir: string; tokenPath: string; demo: number },
+): string[] {
+  return [
+    ...(demo > 0 ? [out.yellow(`DEMO: ${demo} simulated learners fill the board (data in ${dataDir}); no real learner is in this class.`)] : []),
+    `Class server on ${isWildcard(host) ? `${host}:${port}` : local} (data in ${dataDir}).`,
+    isWildcard(host)
+      ? `It listens on every network of this machine (--host ${host}): anyone on the LAN with the class code can join.`
+      : isLoopback(host)
+        ? out.yellow(`It listens on this machine only (${host}): learners on other laptops cannot reach it. For a class on a LAN, run \`lab class serve --host 0.0.0.0\`.`)
+        : `It listens on ${host} only.`,
+    'Learners type:',
+    `  lab class join ${forLearners} ${code}`,
+    `Board (instructor only, on this machine): ${local}/?token=${token}`,
+    `Instructor token: ${token} (kept in ${tokenPath}; \`lab class status\` reads it there; do not share it)`,
+    out.dim("Ctrl-C stops the server; the class is kept, and learners' labs send what they queued when it is back."),
+  ];
 }
 
 function classUrl(raw: string): string {
