@@ -9,13 +9,30 @@ import { queueOf, readMembership } from './membership.js';
  * is queued as a class event and a delivery is started. Neither ever fails nor holds up the check:
  * what cannot be sent now stays queued, and the next `lab` command sends it.
  */
-export function withClassReporting(recorder: ProgressRecorder, stateDir: string, onError: (error: unknown) => void = () => undefined): ProgressRecorder {
+export function withClassReporting(
+  recorder: ProgressRecorder,
+  stateDir: string,
+  { onError = () => undefined, retryMs = 15_000 }: { onError?: (error: unknown) => void; retryMs?: number } = {},
+): ProgressRecorder {
+  // While events wait (the server is away), a process that stays open (the interface, `lab watch`)
+  // tries again now and then; the timer never keeps a finished command alive.
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const deliver = () => {
+    deliverPending(stateDir, { timeoutMs: 1_500, deadlineMs: 3_000 }).then((delivery) => {
+      if (delivery.left === 0 || retry || !readMembership(stateDir)) return;
+      retry = setTimeout(() => {
+        retry = undefined;
+        deliver();
+      }, retryMs);
+      retry.unref();
+    }, onError);
+  };
   const send = (report: StageReport, challenge: boolean) => {
     try {
       const membership = readMembership(stateDir);
       if (!membership) return;
       queueOf(stateDir).enqueue((seq) => eventFromReport(report, { learner: membership.learner, seq, challenge }));
-      deliverPending(stateDir, { timeoutMs: 1_500, deadlineMs: 3_000 }).catch(onError);
+      deliver();
     } catch (error) {
       onError(error);
     }
