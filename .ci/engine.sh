@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts what the lab's tests need on a fresh Debian machine: a Docker engine and debootstrap.
+# Installs and starts what the lab's tests need on a fresh Debian machine: a Docker engine, debootstrap,
+# and chromium (for the class board's browser test).
 # Idempotent: installs only what is missing, starts dockerd only if no engine answers.
 set -euo pipefail
 
@@ -8,6 +9,8 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 command -v iptables >/dev/null 2>&1 || need+=(iptables)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+# The class board's browser test drives Debian's chromium with playwright-core.
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "engine: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

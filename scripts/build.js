@@ -6,7 +6,7 @@
  * build is current.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +25,8 @@ if (process.argv.includes('--if-stale') && existsSync(stamp)) {
   if (statSync(stamp).mtimeMs >= sources) process.exit(0);
 }
 execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+// The class board is plain HTML, CSS and JavaScript, served as written.
+cpSync(join(root, 'src', 'class', 'board'), join(root, 'dist', 'class', 'board'), { recursive: true });
 await bundle();
 writeFileSync(stamp, `${new Date().toISOString()}\n`);
 
@@ -39,7 +41,7 @@ writeFileSync(stamp, `${new Date().toISOString()}\n`);
  * its WebAssembly: ink gets the same engine from src/tui/yoga.ts, made ready before the first render)
  * and ink's reconciler, for React's developer tools only (DEV=true), which the bundle leaves out as it
  * did before. Left out, and loaded from node_modules as usual: dockerode and what it loads (CommonJS
- * that reads files beside itself). If esbuild cannot make the bundle, the lab runs unbundled.
+ * that reads files beside itself), and better-sqlite3 (a native addon). If esbuild cannot make the bundle, the lab runs unbundled.
  */
 async function bundle() {
   const out = join(root, 'dist', 'app');
@@ -56,7 +58,7 @@ async function bundle() {
       target: 'node20',
       minify: true,
       define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': '__labImportMetaUrl' },
-      external: ['dockerode', 'docker-modem', 'ssh2', 'cpu-features', 'react-devtools-core', 'ws'],
+      external: ['better-sqlite3', 'dockerode', 'docker-modem', 'ssh2', 'cpu-features', 'react-devtools-core', 'ws'],
       plugins: [inkWithoutTopLevelWaits()],
       logLevel: 'error',
     });

@@ -1,10 +1,13 @@
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createActivityFeed, type ActivityFeed } from '../actors/activity.js';
+import { membershipPath } from '../class/membership.js';
+import { withClassReporting } from '../class/reporting.js';
 import { loadLessonsCached } from '../lessons/cached-lessons.js';
 import type { Lessons } from '../lessons/types.js';
 import type { StageLifecycle } from '../lifecycle/stage-lifecycle.js';
 import { createProgressRecorder, type ProgressRecorder } from '../progress/recorder.js';
-import { createProgressStore, type ProgressStore } from '../progress/store.js';
+import { createProgressStore, stateDir, type ProgressStore } from '../progress/store.js';
 import type { DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
 import { packageRoot } from '../runtime/paths.js';
@@ -43,6 +46,18 @@ export interface CommandContext {
   loadEngine(): Promise<void>;
 }
 
+/**
+ * In a class, any `lab` command first sends what an earlier one could not (the Wi-Fi was down, the
+ * server restarting): in the background, never failing or holding up the command.
+ */
+let delivering = false;
+function deliverClassQueue(): void {
+  const dir = stateDir();
+  if (delivering || !existsSync(membershipPath(dir))) return;
+  delivering = true;
+  void import('../class/client.js').then(({ deliverPending }) => deliverPending(dir, { timeoutMs: 1_500, deadlineMs: 3_000 })).catch(() => undefined);
+}
+
 /** The modules behind the engine, the shell and the stage lifecycle: a third of a command's start. */
 async function importEngineModules() {
   const [{ createDockerClient }, { createShell }, { createEngineHttp }, { firstUseImages }, { createStageLifecycle }] = await Promise.all([
@@ -75,7 +90,8 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
   const shell = once(() => engine().createShell({ repository: repository() }));
   const http = once(() => engine().createEngineHttp(docker()));
   const store = once(() => createProgressStore());
-  const recorder = once(() => createProgressRecorder(store()));
+  // In a class (`lab class join`), every check run recorded is also queued for the class board.
+  const recorder = once(() => withClassReporting(createProgressRecorder(store()), dirname(store().path)));
   let loaded: { lessons: Lessons } | { error: unknown } | undefined;
   const lessons = (): Lessons => {
     if (!loaded) throw new Error('The lessons were read before the context was prepared.');
@@ -100,6 +116,7 @@ export function createContext(options: GlobalOptions, signal: AbortSignal): Comm
     root: packageRoot,
     lessons,
     async prepare({ engine: withEngine = true } = {}) {
+      deliverClassQueue();
       const reading = loaded ? undefined : loadLessonsCached(lessonsDir(options)).then(
         (value) => ({ lessons: value }),
         (error: unknown) => ({ error }),

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError, type ExitCode } from '../errors.js';
 import { labVersion } from './version.js';
+import type { ServeFlags } from './commands/class.js';
 import type { DeployFlags } from './commands/deploy.js';
 import type { MachineCreateFlags, MachineEnvFlags, MachineProviderFlags } from './commands/machine.js';
 import type { QuizFlags } from './commands/quiz.js';
@@ -14,6 +15,7 @@ import { createOutput } from './output.js';
 const commands = {
   challenge: () => import('./commands/challenge.js'),
   check: () => import('./commands/check.js'),
+  class: () => import('./commands/class.js'),
   deploy: () => import('./commands/deploy.js'),
   doctor: () => import('./commands/doctor.js'),
   images: () => import('./commands/images.js'),
@@ -175,6 +177,32 @@ export function buildProgram(context: (options?: { engine?: boolean }) => Promis
     .description('say which provider `lab machine` uses and why, and whether docker-machine is installed')
     .option('--provider <name>', PROVIDER_HELP)
     .action((flags: MachineProviderFlags) => run(async (ctx) => (await commands.machine()).machineProviderCommand(ctx, withProvider(flags)))());
+  const classroom = program.command('class').description("the classroom board: the instructor serves it on the LAN; each learner's check runs appear on it live");
+  classroom
+    .command('serve')
+    .description('run the class server and its board (until Ctrl-C); prints the line learners type and the instructor token')
+    .option('--port <port>', 'listen on this port', '8900')
+    .option('--host <host>', 'listen on this address: 127.0.0.1 (default, this machine only) or 0.0.0.0 for the LAN')
+    .option('--data <dir>', "keep the class (SQLite) and the instructor token here (default: the lab's state dir/class-server)")
+    .option('--demo <n>', 'fill the board with N simulated learners, to try it before class')
+    .action((flags: ServeFlags) => run(async (ctx) => (await commands.class()).classServeCommand(ctx, flags))());
+  classroom
+    .command('join <url> <code>')
+    .description("join a class: from now on each check run sends the board its stage, checks and hints, nothing else")
+    .option('--name <name>', 'the name the board shows (default: your user name)')
+    .action((url: string, code: string, flags: { name?: string }) => run(async (ctx) => (await commands.class()).classJoinCommand(ctx, url, code, flags))());
+  classroom.command('leave').description('leave the class: stop sending check runs').action(run(async (ctx) => (await commands.class()).classLeaveCommand(ctx)));
+  classroom
+    .command('hand [message]')
+    .description('raise your hand on the board, with an optional message (--down lowers it)')
+    .option('--down', 'lower your hand')
+    .action((message: string | undefined, flags: { down?: boolean }) => run(async (ctx) => (await commands.class()).classHandCommand(ctx, message, flags))());
+  classroom
+    .command('status')
+    .description("the board in the terminal (on the instructor's machine), or this lab's class and queue (on a learner's)")
+    .option('--json', 'machine-readable output')
+    .option('--data <dir>', "the class server's data dir (default: the lab's state dir/class-server)")
+    .action((flags: { json?: boolean; data?: string }) => run(async (ctx) => (await commands.class()).classStatusCommand(ctx, flags))());
   return program;
 }
 

@@ -38,6 +38,8 @@ export interface AppProps {
   onFirstFrame?: () => void;
   /** Asked once the first frame is drawn: why the engine does not answer, if it does not. */
   engineProblem?: () => Promise<string | undefined>;
+  /** `?`: raises the learner's hand on the class board; resolves with what to tell the learner. */
+  raiseHand?: () => Promise<string>;
 }
 
 export type TopologySource = (onChange: (topology: Topology) => void) => () => void;
@@ -58,7 +60,7 @@ interface LogState {
 }
 
 /** The one place that talks to the lab: it follows the actor and the feed, and sends what keys ask for. */
-export function App({ lessons, actor, feed, warning, color, presenter = false, onQuit, now = Date.now, topology: followTopology, live: followLive, onFirstFrame, engineProblem }: AppProps) {
+export function App({ lessons, actor, feed, warning, color, presenter = false, onQuit, now = Date.now, topology: followTopology, live: followLive, onFirstFrame, engineProblem, raiseHand }: AppProps) {
   const app = useApp();
   const exit = useCallback(() => {
     onQuit?.();
@@ -166,6 +168,10 @@ export function App({ lessons, actor, feed, warning, color, presenter = false, o
   // Ctrl-C stops what can be stopped; pressed twice within a second, or when nothing runs, it quits.
   useInput((chunk, pressed) => eachKey(chunk, pressed, (input, key) => {
     const action = actionFor(stage ? 'stage' : 'list', activity, input, key);
+    if (action === 'hand' && raiseHand) {
+      void raiseHand().then(setNotice, (error: unknown) => setNotice(`Your hand is not raised: ${error instanceof Error ? error.message : String(error)}`));
+      return;
+    }
     if (action !== 'interrupt') return setInterruptHint(undefined);
     const at = now();
     const twice = at - lastInterrupt.current < DOUBLE_PRESS_MS;

@@ -28,7 +28,8 @@ export type KeyAction =
   | 'next'
   | 'previous'
   | 'choose'
-  | 'close';
+  | 'close'
+  | 'hand';
 
 type KeyName = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'return' | 'escape';
 
@@ -72,6 +73,9 @@ export const keymap: readonly KeyBinding[] = [
   { action: 'quit', keys: [{ input: 'q' }], screens: ['list', 'stage'], when: idle, label: 'q', help: 'quit' },
   { action: 'pageDown', keys: [{ key: 'pageDown' }, { input: ' ' }], screens: ['stage'], label: 'PgDn/PgUp', help: 'scroll' },
   { action: 'pageUp', keys: [{ key: 'pageUp' }, { input: 'b' }], screens: ['stage'] },
+  // In a class (`lab class join`): raises the learner's hand on the class board. Not in the help line:
+  // a learner outside a class has no use for it; the README's UI section names it.
+  { action: 'hand', keys: [{ input: '?' }], screens: ['list', 'stage'] },
   // Presenter mode only: the stage view lists it in its help when it has notes to show.
   { action: 'notes', keys: [{ input: 'n' }], screens: ['stage'] },
   // The panes. The quiz pane lists its letters itself: a question has as many as it has choices.

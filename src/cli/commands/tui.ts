@@ -3,6 +3,7 @@ import { createActor } from 'xstate';
 import { createActors } from '../../actors/create-actors.js';
 import { UsageError, type ExitCode } from '../../errors.js';
 import { resolveStage } from '../../lessons/graph.js';
+import { stateDir } from '../../progress/store.js';
 import { labMachine } from '../../statechart/lab-machine.js';
 import { loadInterface } from '../../tui/load-interface.js';
 import type { CommandContext } from '../context.js';
@@ -61,6 +62,7 @@ export async function tuiCommand(ctx: CommandContext, options: { open?: string; 
         ),
     topology: (onChange) => startLater(engine.then(async () => (await import('../../runtime/topology.js')).watchTopology(ctx.docker(), onChange))),
     live: (stage, onRound) => startLater(engine.then(async () => (await import('../../live/follow-checks.js')).followStageChecks(stage, { docker: ctx.docker(), http: ctx.http(), progress: () => store.load().progress }, onRound))),
+    raiseHand: async () => (await import('../../class/client.js')).raiseHandFrom(stateDir()),
     ...(warning ? { warning } : {}),
   });
   return 0;
