@@ -15,7 +15,7 @@ sleep 2
 
 eval "$(lab machine env manager)"
 docker service update --quiet --image simple-registry:5000/simple-server:v2 \
-  --update-order start-first --rollback-order start-first --update-parallelism 2 --rollback-parallelism 2 \
-  --update-monitor 2s --rollback-monitor 2s --health-interval 2s simple-service
+  --update-order start-first --rollback-order start-first --update-parallelism 3 --rollback-parallelism 3 \
+  --update-monitor 1s --rollback-monitor 1s --health-interval 2s simple-service
 docker service rollback --quiet simple-service
 sleep 2

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClassEvent } from './event.js';
-import { tryLock } from './lock.js';
+import { tryLock } from '../runtime/file-lock.js';
 
 /**
  * The learner's outbox: one file per event, named by its sequence number, written to a temporary

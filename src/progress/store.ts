@@ -1,7 +1,8 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
+import { lockHolder, tryLock } from '../runtime/file-lock.js';
 
 /** A check's last result, as progress keeps it. */
 export interface CheckSummary {
@@ -104,61 +105,14 @@ export function createProgressStore(dir: string = stateDir(), now: () => Date = 
 /** How long a writer waits for the lock before saying who holds it. */
 const LOCK_WAIT_MS = 10_000;
 
-/**
- * Runs `work` holding a lock file made with O_EXCL (which exists or not, atomically, on every local
- * file system). A lock left by a process that is gone (killed mid-write) is taken over.
- */
+/** Runs `work` holding the progress file's lock (src/runtime/file-lock.ts), or says who holds it. */
 function withLock<T>(lockPath: string, work: () => T): T {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (holderIsGone(lockPath)) {
-        rmSync(lockPath, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new EnvironmentError(`The progress file is locked by process ${readHolder(lockPath) ?? '(unknown)'} for over ${LOCK_WAIT_MS / 1000} s: ${lockPath}`, 'If no other `lab` is running, remove that lock file.');
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-    }
-  }
+  const release = tryLock(lockPath, LOCK_WAIT_MS);
+  if (!release) throw new EnvironmentError(`The progress file is locked by process ${lockHolder(lockPath) ?? '(unknown)'} for over ${LOCK_WAIT_MS / 1000} s: ${lockPath}`, 'If no other `lab` is running, remove that lock file.');
   try {
     return work();
   } finally {
-    rmSync(lockPath, { force: true });
-  }
-}
-
-const readHolder = (lockPath: string): number | undefined => {
-  try {
-    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-    return Number.isFinite(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-function holderIsGone(lockPath: string): boolean {
-  const pid = readHolder(lockPath);
-  // Made but not yet written by its holder: not gone, unless it has stayed so for a while.
-  if (pid === undefined) {
-    try {
-      return Date.now() - statSync(lockPath).mtimeMs > 2_000;
-    } catch {
-      return false;
-    }
-  }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    release();
   }
 }
 

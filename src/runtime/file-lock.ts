@@ -1,8 +1,10 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 
 /**
- * Takes a lock file made with O_EXCL, or says it could not within `waitMs`. A lock whose process is
- * gone (killed while holding it) is taken over. Synchronous: held only around a few small file writes.
+ * Takes a lock file made with O_EXCL (which exists or not, atomically, on every local file system),
+ * holding this process's id, or says it could not within `waitMs` (undefined). A lock left by a
+ * process that is gone (killed while holding it) is taken over. Synchronous: held only around a few
+ * small file writes (the progress file, the class queue). Returns how to release it.
  */
 export function tryLock(lockPath: string, waitMs: number): (() => void) | undefined {
   const deadline = Date.now() + waitMs;
@@ -24,15 +26,20 @@ export function tryLock(lockPath: string, waitMs: number): (() => void) | undefi
   }
 }
 
-function holderIsGone(lockPath: string): boolean {
-  let pid: number;
+/** The process that holds the lock, as its file says. */
+export function lockHolder(lockPath: string): number | undefined {
   try {
-    pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    return Number.isFinite(pid) ? pid : undefined;
   } catch {
-    return false;
+    return undefined;
   }
-  // Made but not yet written by its holder: gone only if it has stayed so for a while.
-  if (!Number.isFinite(pid)) {
+}
+
+function holderIsGone(lockPath: string): boolean {
+  const pid = lockHolder(lockPath);
+  // Made but not yet written by its holder: not gone, unless it has stayed so for a while.
+  if (pid === undefined) {
     try {
       return Date.now() - statSync(lockPath).mtimeMs > 2_000;
     } catch {
