@@ -17,8 +17,11 @@ const TRACK_IMAGES = imagesNeeded(loadLessons(join(process.cwd(), 'lessons')));
 const REMOVABLE = ['localhost:5000/simple-server', 'dockerlab/registry'];
 
 /** Every layer step of a classic-builder build came from the cache (ARG and FROM make no layer). */
+/** Every step after the first FROM (an ARG there too) reused a layer: FROM, and an ARG before it, make none. */
 const everyStepCached = (output: string): boolean => {
-  const steps = output.split('\n').filter((line) => /^Step \d+\/\d+ : /.test(line) && !/^Step \d+\/\d+ : (ARG|FROM) /.test(line)).length;
+  const stepLines = output.split('\n').filter((line) => /^Step \d+\/\d+ : /.test(line));
+  const firstFrom = stepLines.findIndex((line) => /^Step \d+\/\d+ : FROM /.test(line));
+  const steps = stepLines.slice(firstFrom + 1).filter((line) => !/^Step \d+\/\d+ : FROM /.test(line)).length;
   return steps > 0 && (output.match(/---> Using cache/g) ?? []).length === steps;
 };
 

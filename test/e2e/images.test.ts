@@ -73,7 +73,7 @@ describe('lab images (real engine)', () => {
     await until('the start line', async () => ((await docker.logs(name)).includes(`simple-server ${name} serving on 8080`) ? true : undefined));
     const health = await until('/health', () => getText(`http://127.0.0.1:${port}/health`));
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.text)).toEqual({ status: 'ok', server: name });
+    expect(JSON.parse(health.text)).toEqual({ status: 'ok', server: name, version: '1' });
     const page = await getText(`http://127.0.0.1:${port}/example1.html`);
     expect(page?.text).toContain("It's working!");
     expect(page?.text).toContain(`Served by ${name}`);
