@@ -4,7 +4,7 @@ import type { DockerClient } from '../runtime/docker.js';
 import type { HttpClient } from '../runtime/http.js';
 import { startEngineLoad, type LoadResult } from '../runtime/load.js';
 import { LABEL_MANAGED } from '../runtime/names.js';
-import { sendRequests } from '../probes/requests.js';
+import { sendRequests, type Served } from '../probes/requests.js';
 import { untilAgreed } from './consul-drill.js';
 import { checkBase, fields } from './spec-base.js';
 import { fail, pass, type DisruptiveCheckModule, type SpecFrom, type Zod } from './types.js';
@@ -22,8 +22,8 @@ export interface HealthDrillFacts {
   /** From the switch until Consul and the LB both left the sick server out. */
   outMs?: number;
   notOut?: string;
-  /** Requests sent through the LB once it was out: who answered them. */
-  servedBy?: Record<string, number>;
+  /** Requests sent through the LB once it was out: who answered each, or why it failed. */
+  served?: Served[];
   /** The server kept running through it all: no restart, no stop (its start time did not move). */
   keptRunning?: boolean;
   /** From the switch back until it was a passing instance in the LB's rotation again. */
@@ -74,12 +74,7 @@ async function drill(spec: Spec, docker: DockerClient, http: HttpClient): Promis
   const sickened = await toggle(docker, spec.server);
   if (sickened) return { missing: [], notReady: sickened, load: await load.stop() };
   const out = await untilAgreed(docker, http, { ...agreement, out: [spec.server] }, spec.deadline);
-  const answers = out.ms === undefined ? [] : await sendRequests(http, port, 12);
-  const servedBy: Record<string, number> = {};
-  for (const answer of answers) {
-    const key = 'server' in answer ? answer.server : `failed (${answer.error})`;
-    servedBy[key] = (servedBy[key] ?? 0) + 1;
-  }
+  const served = out.ms === undefined ? [] : await sendRequests(http, port, 12);
   const during = await docker.inspectContainer(spec.server);
   const result = await load.stop();
   // Healed whatever happened, so the lab is as it was: the same switch flipped back.
@@ -89,7 +84,7 @@ async function drill(spec: Spec, docker: DockerClient, http: HttpClient): Promis
     missing: [],
     dockerHealth: during?.health ?? server.health,
     ...(out.ms !== undefined ? { outMs: out.ms } : { notOut: out.last ?? 'did not converge' }),
-    servedBy,
+    served,
     keptRunning: during?.running === true && during.startedAt === server.startedAt,
     ...(back.ms !== undefined ? { backMs: back.ms } : { notBack: back.last ?? 'did not converge' }),
     load: result,
@@ -109,7 +104,7 @@ export const healthDrill: DisruptiveCheckModule<typeof healthDrillSpec, HealthDr
 
   drill: (spec, { docker, http }) => drill(spec, docker, http),
 
-  judge(spec, { missing, dockerHealth, notReady, outMs, notOut, servedBy = {}, keptRunning, backMs, notBack, load }) {
+  judge(spec, { missing, dockerHealth, notReady, outMs, notOut, served = [], keptRunning, backMs, notBack, load }) {
     if (missing.length > 0) return fail(`The drill needs ${missing.join(', ')} running, from the lab.`, '`lab deploy -c -l 1 5` deploys them.');
     if (notReady !== undefined) return fail(`Not ready for the drill: ${notReady}`, 'The other checks of this stage say what to fix first.');
     if (dockerHealth === undefined) {
@@ -118,10 +113,13 @@ export const healthDrill: DisruptiveCheckModule<typeof healthDrillSpec, HealthDr
     if (outMs === undefined) {
       return fail(`${spec.server} failed its health check, but Consul and ${spec.lb} did not leave it out within ${spec.deadline / 1000} s: ${notOut}`, `Its agent, ${spec.server}_agent, checks GET /health every second: \`docker logs ${spec.server}_agent\`.`);
     }
-    const bySick = servedBy[spec.server] ?? 0;
-    const failed = Object.entries(servedBy).filter(([key]) => key.startsWith('failed'));
-    if (bySick > 0 || failed.length > 0) {
-      const seen = Object.entries(servedBy).map(([key, count]) => `${key} ×${count}`).join(', ');
+    if (served.some((answer) => !('server' in answer) || answer.server === spec.server)) {
+      const counts = new Map<string, number>();
+      for (const answer of served) {
+        const key = 'server' in answer ? answer.server : `failed (${answer.error})`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      const seen = [...counts].map(([key, count]) => `${key} ×${count}`).join(', ');
       return fail(`Once Consul had left ${spec.server} out, requests through ${spec.lb} were still answered so: ${seen}.`, `\`docker exec ${spec.lb} sh -c 'echo "show servers state webservers" | socat stdio /var/run/haproxy.sock'\` lists who is in rotation.`);
     }
     if (!keptRunning) return fail(`${spec.server} was stopped or restarted during the drill: a failing health check alone must not touch the process.`, `\`docker inspect --format '{{.State.StartedAt}}' ${spec.server}\` shows when it last started.`);

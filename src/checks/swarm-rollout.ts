@@ -9,7 +9,7 @@ import type { RolloutTask, RolloutView } from '../runtime/swarm-api.js';
 import { parseHaproxyLog } from './haproxy-log.js';
 import { observeManager, judgeSwarmUp, type SwarmNodesFacts } from './swarm.js';
 import { checkBase } from './spec-base.js';
-import { fail, pass, type Judgement, type ReadOnlyCheckModule, type Zod } from './types.js';
+import { fail, pass, type Judgement, type ReadOnlyCheckModule, type SpecFrom, type Zod } from './types.js';
 
 export interface RolloutFacts extends SwarmNodesFacts {
   rollout?: RolloutView | { error: string };
@@ -31,7 +31,8 @@ export const swarmRolloutSpec = (z: Zod) =>
     requests: z.number().int().min(1).max(100_000).default(100),
   });
 
-type Spec = { service: string; lb: string; tag: string; replicas: number; requests: number; manager: string };
+/** What the judge reads of its lesson line. */
+type Spec = Pick<SpecFrom<typeof swarmRolloutSpec>, 'manager' | 'service' | 'lb' | 'tag' | 'replicas' | 'requests'>;
 
 /** `simple-registry:5000/simple-server:v2@sha256:…` is tagged v2. */
 const tagged = (image: string, tag: string): boolean => new RegExp(`:${tag.replace(/[.]/g, '\\.')}(?:@|$)`).test(image);

@@ -7,7 +7,7 @@ const passed: HealthDrillFacts = {
   missing: [],
   dockerHealth: 'healthy',
   outMs: 1_040,
-  servedBy: { server_1: 4, server_3: 4, server_4: 4 },
+  served: ['server_1', 'server_3', 'server_4'].flatMap((server) => Array.from({ length: 4 }, () => ({ server }))),
   keptRunning: true,
   backMs: 980,
   load: { sent: 34, failed: 0, errors: [], durationMs: 1_900 },
@@ -26,7 +26,7 @@ describe('the health drill, judged over what it saw', () => {
     expect(judge({ outMs: undefined, notOut: 'simple_haproxy_1 still sends requests to server_2 (172.19.0.8:8080), not passing in Consul.' }).summary).toBe(
       'server_2 failed its health check, but Consul and simple_haproxy_1 did not leave it out within 10 s: simple_haproxy_1 still sends requests to server_2 (172.19.0.8:8080), not passing in Consul.',
     );
-    expect(judge({ servedBy: { server_1: 6, server_2: 6 } }).summary).toBe('Once Consul had left server_2 out, requests through simple_haproxy_1 were still answered so: server_1 ×6, server_2 ×6.');
+    expect(judge({ served: ['server_1', 'server_2'].flatMap((server) => Array.from({ length: 6 }, () => ({ server }))) }).summary).toBe('Once Consul had left server_2 out, requests through simple_haproxy_1 were still answered so: server_1 ×6, server_2 ×6.');
   });
 
   it('fails on failed requests, a restart, an image without HEALTHCHECK, a server that does not come back, and a lab not ready', () => {

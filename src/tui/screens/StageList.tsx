@@ -9,7 +9,7 @@ import { actionFor, eachKey, eventFor, keyHelp } from '../keymap.js';
 import { stageNumber, truncate, windowStart, wrap } from '../layout.js';
 import { challengeBadge, statusLabel, type Theme } from '../theme.js';
 import { useTerminalSize } from '../use-terminal-size.js';
-import { lockedReason, type StageListItem } from '../view-model.js';
+import { lockedReason, type ChallengeVerdict, type StageListItem } from '../view-model.js';
 
 export interface StageListProps {
   items: StageListItem[];
@@ -74,7 +74,7 @@ export function StageList({ items, selectedId, warning, notice, presenter = fals
             <StatusIcon status={item.status} theme={theme} />
             <Text {...(isSelected ? theme.tone.selected : {})}>{truncate(`${stageNumber(item.number)} ${item.title}`, columns - 6)}</Text>
             <Text {...theme.tone.muted}>{`  ${item.id}`}</Text>
-            {item.challenge ? <Text {...challengeBadge(item.challenge, theme).tone}>{`  ${challengeBadge(item.challenge, theme).text}`}</Text> : null}
+            {item.challenge ? <ChallengeBadge verdict={item.challenge} theme={theme} /> : null}
           </Text>
         );
       })}
@@ -104,3 +104,9 @@ function detailLines(item: StageListItem, notice: string | undefined, width: num
 }
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** "  challenge ✔" after a stage that has one. */
+function ChallengeBadge({ verdict, theme }: { verdict: ChallengeVerdict; theme: Theme }) {
+  const { text, tone } = challengeBadge(verdict, theme);
+  return <Text {...tone}>{`  ${text}`}</Text>;
+}
